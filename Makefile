@@ -1,0 +1,63 @@
+# Skiff's build. GNU make; every target runs without root.
+#
+#   make build   bin/skiff and bin/demo-upstream
+#   make run     the demo: demo-upstream in the background, Skiff in the foreground (Ctrl-C stops both)
+#   make test    gofmt check, go vet, go test -race
+#   make fuzz    every Fuzz* target for FUZZTIME each
+#   make bench   the benchmark scenarios; writes docs/benchmarks.md
+#   make clean   removes build output
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+GO        ?= go
+BIN       := bin
+BOOTSTRAP ?= examples/bootstrap.yaml
+FUZZTIME  ?= 30s
+TESTFLAGS ?= -race -count=1 -timeout 5m
+
+.PHONY: all build run test fmt-check vet fuzz bench clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/skiff ./cmd/skiff
+	$(GO) build -o $(BIN)/demo-upstream ./examples/demo-upstream
+
+run: build
+	@echo "Starting demo-upstream (echo 127.0.0.1:10001, http 127.0.0.1:10002) and Skiff ($(BOOTSTRAP))."
+	@echo "From another terminal:"
+	@echo "  echo hello | nc -q1 127.0.0.1 10000"
+	@echo "  bash -c 'exec 3<>/dev/tcp/127.0.0.1/10000; echo hello >&3; head -n1 <&3'   # without nc"
+	@echo "  curl http://127.0.0.1:10080/"
+	@echo "  curl -s http://127.0.0.1:15000/stats/prometheus | grep envoy_tcp"
+	@echo "Ctrl-C stops both."
+	@$(BIN)/demo-upstream -echo 127.0.0.1:10001 -http 127.0.0.1:10002 & upstream=$$!; \
+	trap 'kill $$upstream 2>/dev/null || true; wait $$upstream 2>/dev/null || true' EXIT INT TERM; \
+	$(BIN)/skiff proxy -c $(BOOTSTRAP)
+
+test: fmt-check vet
+	$(GO) test $(TESTFLAGS) ./...
+
+# Fails listing the files gofmt would change (testdata is left alone).
+fmt-check:
+	@files=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*' -print0 | xargs -0 -r gofmt -l); \
+	if [ -n "$$files" ]; then echo "gofmt needed on:"; echo "$$files"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+# Runs each Fuzz* target found by `go test -list` for FUZZTIME, one after the other.
+fuzz:
+	@$(GO) test -list '^Fuzz' ./... \
+	| awk '/^Fuzz/ { names[n++] = $$1; next } /^ok/ { for (i = 0; i < n; i++) print $$2, names[i]; n = 0 }' \
+	| while read -r pkg name; do \
+		echo "== $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$pkg" </dev/null; \
+	done
+
+bench: build
+	$(GO) run ./bench/cmd/skiffbench -skiff ./$(BIN)/skiff -report docs/benchmarks.md
+
+clean:
+	rm -rf $(BIN) *.test *.prof *.pprof cpu.out mem.out coverage.out

@@ -1,0 +1,35 @@
+// Command skiffbench benchmarks Skiff against a direct connection and
+// other proxies on loopback, with every process pinned to a CPU.
+//
+//	skiffbench [flags]             run the TCP echo scenario (see -h)
+//	skiffbench echo-server [flags] the echo backend (started by the above)
+//	skiffbench load [flags]        the load generator (started by the above)
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+)
+
+func main() {
+	args := os.Args[1:]
+	run := runBench
+	if len(args) > 0 {
+		switch args[0] {
+		case "echo-server":
+			run, args = runEcho, args[1:]
+		case "load":
+			run, args = runLoad, args[1:]
+		}
+	}
+	err := run(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "skiffbench:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,83 @@
+package loadgen
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Mode selects how requests are issued.
+type Mode string
+
+const (
+	// Open issues requests on a fixed schedule, independent of responses
+	// (latency is measured from the scheduled send time).
+	Open Mode = "open"
+	// Closed sends the next request on a connection as soon as the
+	// previous response has arrived (maximum throughput).
+	Closed Mode = "closed"
+)
+
+// Config describes one load run. The zero value is not usable; call
+// Validate before use.
+type Config struct {
+	// Addr is the TCP address to load, "host:port" with a literal IP.
+	Addr string
+	// Mode is Open or Closed.
+	Mode Mode
+	// Conns is the number of connections; each has at most one request
+	// outstanding.
+	Conns int
+	// Rate is the total request rate in requests per second (Open only).
+	// Send times are spread uniformly: connection i starts at i/Rate and
+	// then sends every Conns/Rate.
+	Rate float64
+	// Size is the request (and echoed response) size in bytes.
+	Size int
+	// Warmup is run before the measured window; its requests are not counted.
+	Warmup time.Duration
+	// Duration is the length of the measured window.
+	Duration time.Duration
+	// Spin is how long before a scheduled send the generator stops
+	// sleeping and busy-polls instead (Open only). Zero means never spin.
+	Spin time.Duration
+	// Drain bounds how long after the window requests scheduled inside it
+	// may take to complete before they count as unfinished.
+	Drain time.Duration
+}
+
+// Validate reports the first invalid field.
+func (c Config) Validate() error {
+	switch {
+	case c.Addr == "":
+		return errors.New("loadgen: addr is empty")
+	case c.Mode != Open && c.Mode != Closed:
+		return fmt.Errorf("loadgen: mode %q: want %q or %q", c.Mode, Open, Closed)
+	case c.Conns < 1:
+		return fmt.Errorf("loadgen: conns %d: want >= 1", c.Conns)
+	case c.Mode == Open && c.Rate <= 0:
+		return fmt.Errorf("loadgen: rate %g: want > 0 in open mode", c.Rate)
+	case c.Size < 1:
+		return fmt.Errorf("loadgen: size %d: want >= 1", c.Size)
+	case c.Warmup < 0 || c.Duration <= 0:
+		return fmt.Errorf("loadgen: warmup %v, duration %v: want >= 0 and > 0", c.Warmup, c.Duration)
+	case c.Spin < 0 || c.Drain < 0:
+		return fmt.Errorf("loadgen: spin %v, drain %v: want >= 0", c.Spin, c.Drain)
+	}
+	return nil
+}
+
+// interval is the per-connection send interval in open mode.
+func (c Config) interval() time.Duration {
+	return time.Duration(float64(c.Conns) / c.Rate * float64(time.Second))
+}
+
+// expected estimates how many requests the measured window holds, to size
+// sample buffers up front.
+func (c Config) expected() int {
+	if c.Mode == Open {
+		return int(c.Rate*c.Duration.Seconds()) + c.Conns + 16
+	}
+	const guess = 200_000 // requests per second; the buffer grows if exceeded
+	return int(guess * c.Duration.Seconds())
+}

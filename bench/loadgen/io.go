@@ -1,0 +1,143 @@
+//go:build linux
+
+package loadgen
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// sendDue sends on every free connection whose time has come: in Open
+// mode when its scheduled time has passed (and lies in the run), in
+// Closed mode at once until the window ends.
+func (g *generator) sendDue(now int64) error {
+	for i := range g.conns {
+		c := &g.conns[i]
+		if c.busy {
+			continue
+		}
+		if g.cfg.Mode == Closed {
+			if now < g.end {
+				if err := g.send(i, now); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if c.due > now || c.due >= g.end {
+			continue
+		}
+		if c.freeAt <= c.due && c.due >= g.warmEnd {
+			g.lag.Add(now - c.due)
+		}
+		if err := g.send(i, c.due); err != nil {
+			return err
+		}
+		c.due += g.interval
+	}
+	return nil
+}
+
+// send writes one request on connection i; origin is its latency origin.
+// A request fits an empty socket buffer, so a short write is an error.
+func (g *generator) send(i int, origin int64) error {
+	c := &g.conns[i]
+	n, err := unix.Write(c.fd, g.msg)
+	if err != nil {
+		return fmt.Errorf("loadgen: conn %d: write: %w", i, err)
+	}
+	if n != len(g.msg) {
+		return fmt.Errorf("loadgen: conn %d: short write %d of %d", i, n, len(g.msg))
+	}
+	c.busy, c.origin = true, origin
+	return nil
+}
+
+// waitAndRead sleeps until the next event or deadline (busy-polling the
+// last g.spin nanoseconds) and handles what became ready.
+func (g *generator) waitAndRead(now int64) error {
+	target := g.nextWake(now)
+	msec := 0
+	if target-now > g.spin {
+		if armAt := target - g.spin; armAt != g.armedAt {
+			if err := g.poll.arm(time.Duration(armAt - now)); err != nil {
+				return err
+			}
+			g.armedAt = armAt
+		}
+		msec = -1
+	}
+	events, err := g.poll.wait(msec)
+	if err != nil {
+		return err
+	}
+	if len(events) == 0 {
+		yield()
+		return nil
+	}
+	now = g.now()
+	for _, ev := range events {
+		if ev.Fd == timerToken {
+			g.poll.clearTimer()
+			g.armedAt = -1
+			continue
+		}
+		if err := g.onReadable(int(ev.Fd), now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nextWake is the earliest of the next phase edge and, in Open mode, the
+// next scheduled send on a free connection.
+func (g *generator) nextWake(now int64) int64 {
+	t := g.drainEnd
+	for _, edge := range [2]int64{g.warmEnd, g.end} {
+		if edge > now && edge < t {
+			t = edge
+		}
+	}
+	if g.cfg.Mode != Open {
+		return t
+	}
+	for i := range g.conns {
+		c := &g.conns[i]
+		if !c.busy && c.due < g.end && c.due < t {
+			t = c.due
+		}
+	}
+	return t
+}
+
+// onReadable reads what connection i has; a complete response frees the
+// connection and, if its origin lies in the window, is counted.
+func (g *generator) onReadable(i int, now int64) error {
+	c := &g.conns[i]
+	want := len(g.buf) - c.got
+	n, err := unix.Read(c.fd, g.buf[:want])
+	if errors.Is(err, unix.EAGAIN) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("loadgen: conn %d: read: %w", i, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("loadgen: conn %d: closed by peer", i)
+	}
+	if !c.busy {
+		return fmt.Errorf("loadgen: conn %d: %d unexpected bytes", i, n)
+	}
+	if c.got += n; c.got < len(g.buf) {
+		return nil
+	}
+	c.busy, c.got, c.freeAt = false, 0, now
+	if c.origin >= g.warmEnd && c.origin < g.end {
+		g.requests++
+		g.latency.Add(now - c.origin)
+	}
+	return nil
+}

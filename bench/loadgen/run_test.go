@@ -1,0 +1,91 @@
+//go:build linux
+
+package loadgen_test
+
+import (
+	"net"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/skiffmesh/skiff/bench/echo"
+	"github.com/skiffmesh/skiff/bench/loadgen"
+)
+
+// startEcho runs an in-process echo server on a loopback port.
+func startEcho(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s echo.Server
+	go s.Serve(ln)
+	t.Cleanup(func() { s.Close() })
+	return ln.Addr().String()
+}
+
+func TestRunOpenLoopDirect(t *testing.T) {
+	addr := startEcho(t)
+	cfg := loadgen.Config{
+		Addr: addr, Mode: loadgen.Open, Conns: 4, Rate: 2000, Size: 64,
+		Warmup: 100 * time.Millisecond, Duration: 400 * time.Millisecond,
+		Spin: 50 * time.Microsecond, Drain: time.Second,
+	}
+	var starts, ends int
+	hooks := loadgen.Hooks{MeasureStart: func() { starts++ }, MeasureEnd: func() { ends++ }}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	res, err := loadgen.Run(cfg, hooks)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if starts != 1 || ends != 1 {
+		t.Errorf("hooks ran %d/%d times, want 1/1", starts, ends)
+	}
+	// The schedule is fixed: exactly rate*duration sends fall in the window.
+	if want := int64(800); res.Requests != want || res.Unfinished != 0 {
+		t.Errorf("requests = %d, unfinished = %d; want %d, 0", res.Requests, res.Unfinished, want)
+	}
+	if res.Latency.P50 <= 0 || res.Latency.P50 > 20*time.Millisecond {
+		t.Errorf("p50 = %v, want within (0, 20ms]", res.Latency.P50)
+	}
+	if res.SendLag.P50 > time.Millisecond {
+		t.Errorf("send lag p50 = %v, want < 1ms", res.SendLag.P50)
+	}
+	// Echo server and generator together: far fewer allocations than requests.
+	if mallocs := after.Mallocs - before.Mallocs; mallocs > uint64(res.Requests)/4 {
+		t.Errorf("%d allocations for %d requests", mallocs, res.Requests)
+	}
+	t.Logf("open: %d req, latency %+v, send lag %+v", res.Requests, res.Latency, res.SendLag)
+}
+
+func TestRunClosedLoopDirect(t *testing.T) {
+	addr := startEcho(t)
+	cfg := loadgen.Config{
+		Addr: addr, Mode: loadgen.Closed, Conns: 8, Size: 64,
+		Warmup: 50 * time.Millisecond, Duration: 300 * time.Millisecond, Drain: time.Second,
+	}
+	res, err := loadgen.Run(cfg, loadgen.Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Requests < 100 || res.Unfinished != 0 {
+		t.Errorf("requests = %d, unfinished = %d; want >= 100, 0", res.Requests, res.Unfinished)
+	}
+	t.Logf("closed: %.0f req/s, latency %+v", res.Throughput(), res.Latency)
+}
+
+func TestRunDeadServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cfg := loadgen.Config{Addr: addr, Mode: loadgen.Closed, Conns: 1, Size: 8, Duration: time.Millisecond}
+	if _, err := loadgen.Run(cfg, loadgen.Hooks{}); err == nil {
+		t.Fatal("Run against a closed port succeeded")
+	}
+}

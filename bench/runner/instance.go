@@ -1,0 +1,199 @@
+package runner
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/skiffmesh/skiff/bench/proc"
+	"github.com/skiffmesh/skiff/bench/proxies"
+)
+
+const (
+	stopGrace    = 5 * time.Second
+	readyTimeout = 15 * time.Second
+	readyPoll    = 20 * time.Millisecond
+)
+
+// instance is a running proxy.
+type instance struct {
+	proc   *proc.Process
+	listen string
+	log    string
+}
+
+// startProxy configures p in a fresh directory, starts it pinned to cpu
+// and waits until it is ready.
+func (r *runner) startProxy(p proxies.Proxy, cpu int, tag string) (*instance, error) {
+	dir := filepath.Join(r.dir, tag)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("runner: %w", err)
+	}
+	ports, err := freePorts(2)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := p.Configure(dir, proxies.Ports{Listen: ports[0], Admin: ports[1], Backend: r.backendPort})
+	if err != nil {
+		return nil, err
+	}
+	logPath := filepath.Join(dir, "proxy.log")
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return nil, fmt.Errorf("runner: %w", err)
+	}
+	defer logf.Close() // the child has its own descriptor
+	pr, err := proc.Start(proc.Spec{Path: spec.Path, Args: spec.Args, Env: spec.Env, CPU: cpu, Stdout: logf, Stderr: logf})
+	if err != nil {
+		return nil, err
+	}
+	in := &instance{proc: pr, listen: net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0])), log: logPath}
+	if err := in.waitReady(spec.ReadyURL); err != nil {
+		pr.Stop(stopGrace)
+		return nil, fmt.Errorf("runner: %s: %w\n%s", p.Name(), err, lastLines(logPath, 10))
+	}
+	if err := checkPinned(pr.Pid(), cpu); err != nil {
+		pr.Stop(stopGrace)
+		return nil, fmt.Errorf("runner: %s: %w", p.Name(), err)
+	}
+	return in, nil
+}
+
+// waitReady polls readyURL for 200, or the listen port for a connection,
+// until the proxy answers, exits or the timeout passes.
+func (in *instance) waitReady(readyURL string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
+	defer cancel()
+	tick := time.NewTicker(readyPoll)
+	defer tick.Stop()
+	for {
+		if ready(ctx, readyURL, in.listen) {
+			return nil
+		}
+		select {
+		case <-in.proc.Done():
+			return fmt.Errorf("exited before ready: %v", in.proc.Err())
+		case <-ctx.Done():
+			return fmt.Errorf("not ready after %v", readyTimeout)
+		case <-tick.C:
+		}
+	}
+}
+
+func ready(ctx context.Context, readyURL, listen string) bool {
+	if readyURL == "" {
+		c, err := (&net.Dialer{}).DialContext(ctx, "tcp", listen)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, readyURL, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+// checkPinned confirms that pid may run on cpu only.
+func checkPinned(pid, cpu int) error {
+	st, err := proc.ReadStatus(pid)
+	if err != nil {
+		return err
+	}
+	if st.CPUs != strconv.Itoa(cpu) {
+		return fmt.Errorf("pid %d may run on CPUs %q, want %d", pid, st.CPUs, cpu)
+	}
+	return nil
+}
+
+// startBackend starts `Self echo-server` pinned to the backend CPU and
+// reads the address it listens on.
+func (r *runner) startBackend() error {
+	addr := make(chan string, 1)
+	errs := &tail{n: 20}
+	stdout := &lineWriter{fn: func(l string) {
+		if a, ok := strings.CutPrefix(l, EchoReadyPrefix); ok {
+			addr <- a
+		}
+	}}
+	p, err := proc.Start(proc.Spec{
+		Path: r.cfg.Self, Args: []string{"echo-server", "-addr", "127.0.0.1:0"}, Env: []string{"GOMAXPROCS=1"},
+		CPU: r.cfg.BackendCPU, Stdout: stdout, Stderr: &lineWriter{fn: errs.add},
+	})
+	if err != nil {
+		return err
+	}
+	r.backend = p
+	select {
+	case a := <-addr:
+		return r.setBackendAddr(a)
+	case <-p.Done():
+		return fmt.Errorf("runner: echo backend exited: %v\n%s", p.Err(), errs)
+	case <-time.After(readyTimeout):
+		return fmt.Errorf("runner: echo backend not ready after %v", readyTimeout)
+	}
+}
+
+// EchoReadyPrefix starts the line `echo-server` prints once it listens.
+const EchoReadyPrefix = "listening "
+
+func (r *runner) setBackendAddr(a string) error {
+	_, port, err := net.SplitHostPort(a)
+	if err != nil {
+		return fmt.Errorf("runner: echo backend address %q: %w", a, err)
+	}
+	r.backendAddr = a
+	r.backendPort, err = strconv.Atoi(port)
+	if err != nil {
+		return fmt.Errorf("runner: echo backend port %q: %w", port, err)
+	}
+	return checkPinned(r.backend.Pid(), r.cfg.BackendCPU)
+}
+
+// freePorts returns n loopback ports that were free a moment ago.
+func freePorts(n int) ([]int, error) {
+	lns := make([]net.Listener, 0, n)
+	defer func() {
+		for _, ln := range lns {
+			ln.Close()
+		}
+	}()
+	ports := make([]int, 0, n)
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("runner: free port: %w", err)
+		}
+		lns = append(lns, ln)
+		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
+}
+
+// lastLines returns the last n lines of a log file.
+func lastLines(path string, n int) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	t := &tail{n: n}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		t.add(sc.Text())
+	}
+	return t.String()
+}

@@ -1,0 +1,175 @@
+package runner
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/skiffmesh/skiff/bench/report"
+)
+
+// printPreamble tells what is about to run, before anything runs.
+func printPreamble(cfg Config, env environment, cols []column, pls []Placement) {
+	w := cfg.Out
+	fmt.Fprintf(w, "machine: %s\n", env.machine)
+	fmt.Fprintf(w, "load average before the run: %s%s\n", loadAvg(env.loadAvg), loadWarning(env.loadAvg))
+	fmt.Fprintf(w, "placement: %s\n", placementText(cfg, pls))
+	for _, s := range env.skipped {
+		fmt.Fprintln(w, s)
+	}
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.name
+	}
+	fmt.Fprintf(w, "columns: %s; %d reps; about %v\n\n", strings.Join(names, ", "), cfg.Reps,
+		estimate(cfg, len(cols), len(pls)).Round(time.Second))
+}
+
+func loadAvg(la [3]float64) string { return fmt.Sprintf("%.2f %.2f %.2f", la[0], la[1], la[2]) }
+
+func loadWarning(la [3]float64) string {
+	if la[0] >= 0.5 {
+		return " (WARNING: the machine is busy; numbers will be noisy)"
+	}
+	return ""
+}
+
+func placementText(cfg Config, pls []Placement) string {
+	parts := []string{fmt.Sprintf("load generator cpu %d, echo backend cpu %d", cfg.ClientCPU, cfg.BackendCPU)}
+	for _, pl := range pls {
+		parts = append(parts, fmt.Sprintf("%s: proxy cpu %d", pl.Name, pl.ProxyCPU))
+	}
+	return strings.Join(parts, "; ") + " (taskset -c)"
+}
+
+// rawHeader and rawRow are the per-run numbers, printed as runs finish
+// and kept in the report.
+var rawHeader = []string{"rep", "placement", "column", "p50", "p90", "p99", "p99.9", "max", "send lag p50/p99",
+	"CPU ms (open)", "closed req/s", "CPU ms (closed)", "req/core-s", "idle RSS MB", "HWM MB",
+	"others on client/backend cpu (open; closed)", "steal", "note"}
+
+func rawRow(cfg Config, r Measurement) []string {
+	lat := r.Latency.Latency
+	perCore := "–"
+	if s := r.ThroughputCPU.Proxy.Seconds(); s > 0 {
+		perCore = fmt.Sprintf("%.0f", float64(r.Throughput.Requests)/s)
+	}
+	return []string{
+		fmt.Sprint(r.Rep), r.Placement.Name, r.Column,
+		usText(lat.P50), usText(lat.P90), usText(lat.P99), usText(lat.P999), usText(lat.Max),
+		usText(r.Latency.SendLag.P50) + "/" + usText(r.Latency.SendLag.P99),
+		msText(r.LatencyCPU.Proxy), fmt.Sprintf("%.0f", r.Throughput.Throughput()), msText(r.ThroughputCPU.Proxy), perCore,
+		mbText(r.IdleRSS), mbText(r.HWM),
+		shares(cfg, r.LatencyCPU.Others) + "; " + shares(cfg, r.ThroughputCPU.Others),
+		maxShare(r.LatencyCPU.Steal, r.ThroughputCPU.Steal), r.Discarded,
+	}
+}
+
+func progressLine(cfg Config, r Measurement) string {
+	cells := rawRow(cfg, r)
+	parts := make([]string, len(cells))
+	for i, c := range cells {
+		parts[i] = rawHeader[i] + "=" + c
+	}
+	return strings.Join(parts, " ")
+}
+
+func usText(d time.Duration) string { return fmt.Sprintf("%.0f", us(d)) }
+func msText(d time.Duration) string { return fmt.Sprint(d.Milliseconds()) }
+
+func mbText(b uint64) string {
+	if b == 0 {
+		return "–"
+	}
+	return mb(b)
+}
+
+// shares renders the shares of the client and backend CPUs as percentages.
+func shares(cfg Config, m map[int]float64) string {
+	return fmt.Sprintf("%.0f%%/%.0f%%", 100*m[cfg.ClientCPU], 100*m[cfg.BackendCPU])
+}
+
+func maxShare(ms ...map[int]float64) string {
+	var top float64
+	for _, m := range ms {
+		for _, v := range m {
+			top = max(top, v)
+		}
+	}
+	return fmt.Sprintf("%.0f%%", 100*top)
+}
+
+// renderSection is the report section: what ran, where, how, the summary
+// table and the raw numbers.
+func renderSection(cfg Config, env environment, cols []column, pls []Placement, runs []Measurement, table report.Table) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## TCP echo: %d-byte ping-pong through a TCP proxy\n\n", cfg.Size)
+	fmt.Fprintf(&b, "Command: `%s` (run %s).\n\n", cfg.Command, env.started.Format(time.RFC3339))
+	for _, line := range methodLines(cfg, env, cols, pls, runs) {
+		fmt.Fprintf(&b, "- %s\n", line)
+	}
+	fmt.Fprintf(&b, "\n%s\n", table.Markdown())
+	raw := report.Table{Header: rawHeader}
+	for _, r := range runs {
+		raw.Rows = append(raw.Rows, rawRow(cfg, r))
+	}
+	fmt.Fprintf(&b, "<details><summary>Raw numbers per run (us unless noted)</summary>\n\n%s\n</details>\n", raw.Markdown())
+	return b.String()
+}
+
+func methodLines(cfg Config, env environment, cols []column, pls []Placement, runs []Measurement) []string {
+	lines := []string{
+		fmt.Sprintf("Machine: %s. Load average before the run: %s%s; %s.", env.machine, loadAvg(env.loadAvg), loadWarning(env.loadAvg), env.autogroup),
+		fmt.Sprintf("Placement: %s.", placementText(cfg, pls)),
+		fmt.Sprintf("Latency: open loop, %s req/s over %d connections, send times spread uniformly, one request outstanding per connection, "+
+			"latency from the scheduled send time to the last response byte (so stalls count); %v warm-up + %v per rep. "+
+			"\"added\" = proxy minus direct in the same rep and placement (minus the placement's median direct when that rep's direct run was discarded).", thousands(cfg.Rate), cfg.Conns, cfg.Warmup, cfg.Duration),
+		fmt.Sprintf("Throughput: closed loop, %d connections, %v warm-up + %v per rep; proxy CPU = utime+stime from /proc/PID/stat over the window "+
+			"(10 ms ticks). RSS: VmRSS once ready (idle), VmHWM after the rep, from /proc/PID/status.", cfg.ThroughputConns, cfg.Warmup, cfg.ThroughputDuration),
+		fmt.Sprintf("Repetitions: %d, interleaved (rep 1 of every placement and column, then rep 2, ...); cells are median [min-max] over kept reps. %s",
+			cfg.Reps, discardText(cfg, runs)),
+		fmt.Sprintf("Load generator and backend: `skiffbench load` / `skiffbench echo-server`, Go, GOMAXPROCS=1, separate pinned processes. "+
+			"The generator serves all connections from one epoll loop on one thread, sleeps on a timerfd until %v before each scheduled send, "+
+			"then busy-polls (epoll_wait with zero timeout, sched_yield between polls); no allocation per request; every latency sample is kept "+
+			"(nearest-rank percentiles, 1 ns resolution). Send lag, how late sends left when the connection was free, was %s.", cfg.Spin, lagText(runs)),
+	}
+	for _, c := range cols[1:] {
+		lines = append(lines, fmt.Sprintf("%s: one worker: %s.%s", c.name, c.proxy.Setup(), versionText(c.proxy.Version())))
+	}
+	for _, s := range env.skipped {
+		lines = append(lines, strings.Replace(s, ": skipped", ": not run", 1)+".")
+	}
+	for _, f := range env.failed {
+		lines = append(lines, strings.ReplaceAll(f, "\n", " "))
+	}
+	return lines
+}
+
+func versionText(v string) string {
+	if v == "" {
+		return ""
+	}
+	return " Version: " + v + "."
+}
+
+func discardText(cfg Config, runs []Measurement) string {
+	n := 0
+	for _, r := range runs {
+		if r.Discarded != "" {
+			n++
+		}
+	}
+	return fmt.Sprintf("Runs are discarded when other processes took more than %.0f%% of the proxy's core (either core for direct) "+
+		"or requests did not finish: %d of %d discarded.", 100*cfg.MaxOthers, n, len(runs))
+}
+
+// lagText summarises the load generator's send lag over all runs.
+func lagText(runs []Measurement) string {
+	var p50, p99 []float64
+	for _, r := range runs {
+		p50 = append(p50, us(r.Latency.SendLag.P50))
+		p99 = append(p99, us(r.Latency.SendLag.P99))
+	}
+	return fmt.Sprintf("p50 %s us and p99 %s us (median [min-max] over runs)",
+		report.Summarize(p50).Format(1), report.Summarize(p99).Format(0))
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+
+	"github.com/skiffmesh/skiff/proxy/admin"
+	"github.com/skiffmesh/skiff/proxy/config"
+	"github.com/skiffmesh/skiff/proxy/server"
+)
+
+// initTimeout bounds how long startup waits for clusters (STRICT_DNS) before
+// serving anyway.
+const initTimeout = 30 * time.Second
+
+func runProxy(args []string, _, stderr io.Writer) int {
+	f, err := parseProxyFlags("proxy", args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintf(stderr, "skiff proxy: %v\n", err)
+		return 2
+	}
+	log, level, err := newLogger(f, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "skiff proxy: %v\n", err)
+		return 2
+	}
+	snap, err := loadSnapshot(f)
+	if err != nil {
+		fmt.Fprintf(stderr, "skiff proxy: %v\n", err)
+		return 1
+	}
+	if err := serve(f, snap, log, level); err != nil {
+		log.Error("skiff stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// loadSnapshot reads and translates the bootstrap, applying command-line
+// overrides.
+func loadSnapshot(f *proxyFlags) (*config.Snapshot, error) {
+	b, err := config.Load(f.configPath)
+	if err != nil {
+		return nil, err
+	}
+	if f.serviceNode != "" || f.serviceCluster != "" {
+		if b.Node == nil {
+			b.Node = &corev3.Node{}
+		}
+		if f.serviceNode != "" {
+			b.Node.Id = f.serviceNode
+		}
+		if f.serviceCluster != "" {
+			b.Node.Cluster = f.serviceCluster
+		}
+	}
+	snap, err := config.Translate(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.configPath, err)
+	}
+	if f.adminAddress != "" {
+		ap, err := netip.ParseAddrPort(f.adminAddress)
+		if err != nil {
+			return nil, fmt.Errorf("--admin-address: %w", err)
+		}
+		snap.Admin.Address = ap
+	}
+	return snap, nil
+}
+
+// serve runs the proxy until a signal or /quitquitquit, then drains.
+func serve(f *proxyFlags, snap *config.Snapshot, log *slog.Logger, level *slog.LevelVar) error {
+	for _, w := range snap.Warnings {
+		log.Warn("config", "warning", w)
+	}
+	srv, err := server.New(server.Options{
+		Loops: f.concurrency, Logger: log, Mark: uint32(f.mark), Version: version,
+	})
+	if err != nil {
+		return err
+	}
+	quit := make(chan struct{}, 1)
+	adm, err := admin.Start(snap.Admin.Address.String(), admin.Options{
+		Server: srv, LogLevel: level, Logger: log,
+		Quit: func() {
+			select {
+			case quit <- struct{}{}:
+			default:
+			}
+		},
+		CommandLine: map[string]any{
+			"config_path": f.configPath, "concurrency": srv.Options().Loops,
+			"drain_time": fmt.Sprintf("%ds", int(f.drainTime.Seconds())),
+			"log_level":  f.logLevel, "service_node": f.serviceNode, "service_cluster": f.serviceCluster,
+		},
+	})
+	if err != nil {
+		_ = srv.Shutdown(context.Background(), 0)
+		return err
+	}
+	defer func() { _ = adm.Close(context.Background()) }()
+	if err := srv.Apply(snap); err != nil {
+		_ = srv.Shutdown(context.Background(), 0)
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), initTimeout)
+	if err := srv.WaitReady(ctx); err != nil {
+		log.Warn("serving before every cluster is initialised", "err", err)
+	}
+	cancel()
+	log.Info("skiff is live", "version", version, "admin", adm.Addr().String(),
+		"listeners", len(snap.Listeners), "clusters", len(snap.Clusters), "loops", srv.Options().Loops)
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sig)
+	select {
+	case s := <-sig:
+		log.Info("draining", "signal", s.String(), "drain_time", f.drainTime)
+	case <-quit:
+		log.Info("draining", "reason", "/quitquitquit", "drain_time", f.drainTime)
+	}
+	go func() { // a second signal skips the drain
+		<-sig
+		log.Warn("second signal: exiting without draining")
+		os.Exit(1)
+	}()
+	if err := srv.Shutdown(context.Background(), f.drainTime); err != nil {
+		return err
+	}
+	log.Info("skiff stopped")
+	return nil
+}

@@ -1,0 +1,122 @@
+package config
+
+import (
+	"net/netip"
+
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
+	tcpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/tcp_proxy/v3"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+)
+
+// FilterChain is a translated filter chain: the network filters that serve a connection.
+type FilterChain struct {
+	// Name is the chain's name (may be empty).
+	Name string
+	// Match is the chain's filter_chain_match; the zero value matches every connection.
+	Match ChainMatch
+	// TCPProxy is the tcp_proxy filter, the only network filter Skiff implements so far; never nil.
+	TCPProxy *TCPProxy
+}
+
+// ChainMatch is a translated filter_chain_match. Empty fields match anything.
+type ChainMatch struct {
+	// DestinationPort is the local (original destination) port to match; 0 = any.
+	DestinationPort uint16
+	// PrefixRanges are the local addresses to match (masked prefixes).
+	PrefixRanges []netip.Prefix
+	// SourcePrefixRanges are the peer addresses to match (masked prefixes).
+	SourcePrefixRanges []netip.Prefix
+	// SourcePorts are the peer ports to match.
+	SourcePorts []uint16
+}
+
+// translateFilterChain translates one filter chain at path.
+func translateFilterChain(probs *problems, path string, fc *listenerv3.FilterChain) *FilterChain {
+	out := &FilterChain{Name: fc.GetName()}
+	out.Match = translateMatch(probs, joinPath(path, "filter_chain_match"), fc.GetFilterChainMatch())
+	filters := fc.GetFilters()
+	if len(filters) == 0 {
+		probs.addf(joinPath(path, "filters"), "a network filter is required")
+		return out
+	}
+	for i, f := range filters {
+		fpath := index(joinPath(path, "filters"), i)
+		if i > 0 {
+			probs.addf(fpath, "%w after tcp_proxy (tcp_proxy is terminal; the only network filter for now)", ErrUnsupported)
+			continue
+		}
+		out.TCPProxy = networkFilter(probs, fpath, f)
+	}
+	return out
+}
+
+// networkFilter translates one network filter: it must be a tcp_proxy.
+func networkFilter(probs *problems, path string, f *listenerv3.Filter) *TCPProxy {
+	tc := f.GetTypedConfig()
+	if tc == nil {
+		probs.addf(joinPath(path, "typed_config"), "required")
+		return nil
+	}
+	msg, err := anypb.UnmarshalNew(tc, proto.UnmarshalOptions{})
+	if err != nil {
+		probs.addf(joinPath(path, "typed_config"), "%v", err)
+		return nil
+	}
+	tp, ok := msg.(*tcpv3.TcpProxy)
+	if !ok {
+		probs.addf(joinPath(path, "typed_config"), "%s is %w as a network filter", msg.ProtoReflect().Descriptor().FullName(), ErrUnsupported)
+		return nil
+	}
+	return translateTCPProxy(probs, joinPath(path, "typed_config"), tp)
+}
+
+// translateMatch translates filter_chain_match at path; nil matches everything.
+func translateMatch(probs *problems, path string, m *listenerv3.FilterChainMatch) ChainMatch {
+	var out ChainMatch
+	if m == nil {
+		return out
+	}
+	if p := m.GetDestinationPort(); p != nil {
+		out.DestinationPort, _ = checkPort(probs, joinPath(path, "destination_port"), p.GetValue(), needPort)
+	}
+	out.PrefixRanges = prefixes(probs, joinPath(path, "prefix_ranges"), m.GetPrefixRanges())
+	out.SourcePrefixRanges = prefixes(probs, joinPath(path, "source_prefix_ranges"), m.GetSourcePrefixRanges())
+	for i, p := range m.GetSourcePorts() {
+		port, _ := checkPort(probs, index(joinPath(path, "source_ports"), i), p, needPort)
+		out.SourcePorts = append(out.SourcePorts, port)
+	}
+	return out
+}
+
+// prefixes translates a list of CidrRange into masked prefixes.
+func prefixes(probs *problems, path string, ranges []*corev3.CidrRange) []netip.Prefix {
+	var out []netip.Prefix
+	for i, r := range ranges {
+		p, ok := cidr(probs, index(path, i), r)
+		if ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// cidr translates one CidrRange; an unset prefix_len is 0, as in Envoy. An IPv4-mapped IPv6 range
+// of at least 96 bits becomes the IPv4 range it covers, since Select matches such addresses as IPv4.
+func cidr(probs *problems, path string, r *corev3.CidrRange) (netip.Prefix, bool) {
+	ip, err := netip.ParseAddr(r.GetAddressPrefix())
+	if err != nil || ip.Zone() != "" {
+		probs.addf(joinPath(path, "address_prefix"), "%q is not an IP address", r.GetAddressPrefix())
+		return netip.Prefix{}, false
+	}
+	bits := r.GetPrefixLen().GetValue()
+	if bits > uint32(ip.BitLen()) {
+		probs.addf(joinPath(path, "prefix_len"), "%d is longer than the address (%d bits)", bits, ip.BitLen())
+		return netip.Prefix{}, false
+	}
+	if ip.Is4In6() && bits >= 96 {
+		ip, bits = ip.Unmap(), bits-96
+	}
+	return netip.PrefixFrom(ip, int(bits)).Masked(), true
+}

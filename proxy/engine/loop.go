@@ -1,0 +1,76 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sync/atomic"
+	"time"
+
+	"github.com/panjf2000/gnet/v2"
+)
+
+// Loop is the state Skiff keeps per event loop: its index (the stats shard),
+// its timers and its back-pressure watch list. Methods documented "loop
+// only" must be called on the loop's goroutine.
+type Loop struct {
+	e     *Engine
+	el    gnet.EventLoop
+	idx   int
+	epoll poller
+
+	timers    timerHeap
+	wake      *time.Timer // fires at timers[0].at
+	wakeAt    int64
+	posted    atomic.Bool // a timer run is queued on the loop
+	base      time.Time
+	watches   []func() bool
+	watchTick *Timer
+	scratch   []byte // ReadRemaining buffer
+}
+
+func newLoop(e *Engine, el gnet.EventLoop, idx int) *Loop {
+	l := &Loop{e: e, el: el, idx: idx, base: time.Now(), epoll: newPoller(el)}
+	l.wake = time.AfterFunc(time.Hour, l.fire)
+	l.wake.Stop()
+	return l
+}
+
+// Index is the loop's index in [0, Engine.NumLoops()); stats shards use it.
+func (l *Loop) Index() int { return l.idx }
+
+// Engine is the engine this loop belongs to.
+func (l *Loop) Engine() *Engine { return l.e }
+
+// Post runs fn on the loop. Any goroutine may call it.
+func (l *Loop) Post(fn func()) error {
+	err := l.el.Execute(context.Background(), gnet.RunnableFunc(func(context.Context) error {
+		fn()
+		return nil
+	}))
+	if err != nil {
+		return fmt.Errorf("engine: post: %w", err)
+	}
+	return nil
+}
+
+// Enroll adds an established connection (typically an upstream dialled
+// off-loop) to this loop, served by h, and waits until the loop has opened
+// it. It takes ownership of nc. It must not be called on a loop goroutine
+// (the loop has to run for it to return). On success h.OnOpen has run; on
+// failure h sees no event.
+func (l *Loop) Enroll(nc net.Conn, h Handler) error {
+	ch, err := l.el.Enroll(gnet.NewContext(context.Background(), h), nc)
+	if err != nil {
+		_ = nc.Close()
+		return fmt.Errorf("engine: enroll: %w", err)
+	}
+	if res := <-ch; res.Err != nil {
+		return fmt.Errorf("engine: enroll: %w", res.Err)
+	}
+	return nil
+}
+
+// Now returns the loop's notion of the current time as nanoseconds since the
+// loop was created (monotonic).
+func (l *Loop) Now() int64 { return int64(time.Since(l.base)) }

@@ -1,0 +1,84 @@
+package upstream
+
+import (
+	"context"
+	"net/netip"
+
+	"github.com/skiffmesh/skiff/proxy/config"
+	"github.com/skiffmesh/skiff/proxy/stats"
+)
+
+// resolveOnce resolves every endpoint of a STRICT_DNS cluster; each address
+// returned becomes a host, as in Envoy. A failed lookup keeps that
+// endpoint's previous hosts.
+func (m *Manager) resolveOnce(ctx context.Context, c *Cluster) {
+	c.Stats.UpdateAttempt.Inc(stats.Shared)
+	prev := map[netip.AddrPort]*Host{}
+	prevByEndpoint := map[int][]*Host{}
+	for _, h := range c.Hosts() {
+		prev[h.Addr] = h
+	}
+	for _, h := range c.hosts.Load().all {
+		prevByEndpoint[h.endpoint] = append(prevByEndpoint[h.endpoint], h)
+	}
+	var hosts []*Host
+	failed := false
+	for i, ep := range c.cfg.Endpoints {
+		addrs, err := m.lookup(ctx, ep.Address, c.cfg.DNSLookupFamily)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			failed = true
+			m.log.Warn("dns resolution failed", "cluster", c.Name(), "host", ep.Address, "err", err)
+			hosts = append(hosts, prevByEndpoint[i]...)
+			continue
+		}
+		for _, ip := range addrs {
+			ap := netip.AddrPortFrom(ip.Unmap(), uint16(ep.Port))
+			if h, ok := prev[ap]; ok {
+				hosts = append(hosts, h)
+				continue
+			}
+			hosts = append(hosts, &Host{
+				Addr: ap, Hostname: ep.Address, Weight: max(ep.Weight, 1),
+				Priority: ep.Priority, Metadata: ep.Metadata, endpoint: i,
+			})
+		}
+	}
+	if failed {
+		c.Stats.UpdateFailure.Inc(stats.Shared)
+	} else {
+		c.Stats.UpdateSuccess.Inc(stats.Shared)
+	}
+	if failed && len(hosts) == 0 && len(prev) == 0 {
+		return // keep waiting for a first answer; the cluster stays not ready
+	}
+	c.setHosts(hosts)
+}
+
+// lookup resolves host with the cluster's dns_lookup_family. An IP literal
+// resolves to itself.
+func (m *Manager) lookup(ctx context.Context, host string, fam config.DNSFamily) ([]netip.Addr, error) {
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return []netip.Addr{ip}, nil
+	}
+	switch fam {
+	case config.DNSV4Only:
+		return m.opts.Resolver.LookupNetIP(ctx, "ip4", host)
+	case config.DNSV6Only:
+		return m.opts.Resolver.LookupNetIP(ctx, "ip6", host)
+	case config.DNSAll:
+		return m.opts.Resolver.LookupNetIP(ctx, "ip", host)
+	case config.DNSV4Preferred:
+		if v4, err := m.opts.Resolver.LookupNetIP(ctx, "ip4", host); err == nil && len(v4) > 0 {
+			return v4, nil
+		}
+		return m.opts.Resolver.LookupNetIP(ctx, "ip6", host)
+	default: // AUTO: IPv6 if any, else IPv4
+		if v6, err := m.opts.Resolver.LookupNetIP(ctx, "ip6", host); err == nil && len(v6) > 0 {
+			return v6, nil
+		}
+		return m.opts.Resolver.LookupNetIP(ctx, "ip4", host)
+	}
+}
