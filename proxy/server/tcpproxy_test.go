@@ -33,12 +33,12 @@ func TestTCPProxyEcho(t *testing.T) {
 			gauge(t, srv, "cluster.c.upstream_cx_active") == 0
 	})
 	want := map[string]uint64{
-		"tcp.t.downstream_cx_total":               1,
-		"tcp.t.downstream_cx_rx_bytes_total":      3 * uint64(len(msg)),
-		"tcp.t.downstream_cx_tx_bytes_total":      3 * uint64(len(msg)),
-		"cluster.c.upstream_cx_total":             1,
-		"cluster.c.upstream_cx_destroy":           1,
-		"cluster.c.upstream_cx_tx_bytes_total":    3 * uint64(len(msg)),
+		"tcp.t.downstream_cx_total":                     1,
+		"tcp.t.downstream_cx_rx_bytes_total":            3 * uint64(len(msg)),
+		"tcp.t.downstream_cx_tx_bytes_total":            3 * uint64(len(msg)),
+		"cluster.c.upstream_cx_total":                   1,
+		"cluster.c.upstream_cx_destroy":                 1,
+		"cluster.c.upstream_cx_tx_bytes_total":          3 * uint64(len(msg)),
 		listenerStat(addrs["l"], "downstream_cx_total"): 1,
 	}
 	for name, v := range want {
