@@ -57,7 +57,10 @@ func (r *runner) startProxy(p proxies.Proxy, cpu int, tag string) (*instance, er
 	in := &instance{proc: pr, listen: net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0])), log: logPath}
 	if err := in.waitReady(spec.ReadyURL); err != nil {
 		pr.Stop(stopGrace)
-		return nil, fmt.Errorf("runner: %s: %w\n%s", p.Name(), err, lastLines(logPath, 10))
+		if log := strings.TrimSpace(lastLines(logPath, 10)); log != "" {
+			err = fmt.Errorf("%w; log:\n%s", err, log)
+		}
+		return nil, fmt.Errorf("runner: %s: %w", p.Name(), err)
 	}
 	if err := checkPinned(pr.Pid(), cpu); err != nil {
 		pr.Stop(stopGrace)

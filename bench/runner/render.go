@@ -126,12 +126,13 @@ func methodLines(cfg Config, env environment, cols []column, pls []Placement, ru
 			"\"added\" = proxy minus direct in the same rep and placement (minus the placement's median direct when that rep's direct run was discarded).", thousands(cfg.Rate), cfg.Conns, cfg.Warmup, cfg.Duration),
 		fmt.Sprintf("Throughput: closed loop, %d connections, %v warm-up + %v per rep; proxy CPU = utime+stime from /proc/PID/stat over the window "+
 			"(10 ms ticks). RSS: VmRSS once ready (idle), VmHWM after the rep, from /proc/PID/status.", cfg.ThroughputConns, cfg.Warmup, cfg.ThroughputDuration),
-		fmt.Sprintf("Repetitions: %d, interleaved (rep 1 of every placement and column, then rep 2, ...); cells are median [min-max] over kept reps. %s",
-			cfg.Reps, discardText(cfg, runs)),
+		fmt.Sprintf("Repetitions: %d, interleaved (rep 1 of every placement and column, then rep 2, ...); cells are median [min-max] over kept reps.%s %s",
+			cfg.Reps, p99Warning(cfg), discardText(cfg, runs)),
 		fmt.Sprintf("Load generator and backend: `skiffbench load` / `skiffbench echo-server`, Go, GOMAXPROCS=1, separate pinned processes. "+
 			"The generator serves all connections from one epoll loop on one thread, sleeps on a timerfd until %v before each scheduled send, "+
 			"then busy-polls (epoll_wait with zero timeout, sched_yield between polls); no allocation per request; every latency sample is kept "+
-			"(nearest-rank percentiles, 1 ns resolution). Send lag, how late sends left when the connection was free, was %s.", cfg.Spin, lagText(runs)),
+			"(nearest-rank percentiles, 1 ns resolution). Send lag, how late sends left when the connection was free, was %s; "+
+			"a large send lag means the generator itself was held up (other processes or the hypervisor), and the run's tail with it.", cfg.Spin, lagText(runs)),
 	}
 	for _, c := range cols[1:] {
 		lines = append(lines, fmt.Sprintf("%s: one worker: %s.%s", c.name, c.proxy.Setup(), versionText(c.proxy.Version())))
@@ -172,4 +173,12 @@ func lagText(runs []Measurement) string {
 	}
 	return fmt.Sprintf("p50 %s us and p99 %s us (median [min-max] over runs)",
 		report.Summarize(p50).Format(1), report.Summarize(p99).Format(0))
+}
+
+// p99Warning flags tail percentiles that too few samples make noise.
+func p99Warning(cfg Config) string {
+	if cfg.Reps >= 5 || cfg.Duration >= time.Minute {
+		return ""
+	}
+	return " p99 from fewer than 5 reps of under 60 s each is noise; read it as a hint."
 }

@@ -2,6 +2,7 @@
 //
 //	skiff proxy -c bootstrap.yaml [--concurrency N] [--drain-time-s N] [-l LEVEL]
 //	skiff validate -c bootstrap.yaml
+//	skiff intercept install|uninstall [--dry-run] [flags]
 //	skiff version
 package main
 
@@ -29,6 +30,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runProxy(args[1:], stdout, stderr)
 	case "validate":
 		return runValidate(args[1:], stdout, stderr)
+	case "intercept":
+		return runIntercept(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "skiff %s\n", version)
 		return 0
@@ -48,6 +51,7 @@ func usage(w io.Writer) {
 commands:
   proxy     run the proxy: skiff proxy -c bootstrap.yaml
   validate  check a bootstrap without starting: skiff validate -c bootstrap.yaml
+  intercept install or remove the traffic capture rules (init container)
   version   print the version
 
 run 'skiff <command> -h' for the flags of a command.

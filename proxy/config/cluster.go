@@ -1,6 +1,7 @@
 package config
 
 import (
+	"net/netip"
 	"time"
 
 	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
@@ -11,8 +12,10 @@ import (
 const (
 	DefaultConnectTimeout = 5 * time.Second
 	DefaultDNSRefreshRate = 5 * time.Second
-	defaultChoiceCount    = 2
-	minDNSRefreshRate     = time.Millisecond
+	// DefaultCleanupInterval is Envoy's cleanup_interval for ORIGINAL_DST clusters.
+	DefaultCleanupInterval = 5 * time.Second
+	defaultChoiceCount     = 2
+	minDNSRefreshRate      = time.Millisecond
 )
 
 // Cluster is a translated Envoy Cluster: a named set of upstream endpoints and how to pick and
@@ -41,6 +44,12 @@ type Cluster struct {
 	HighThresholds Thresholds
 	// Endpoints are load_assignment.endpoints[].lb_endpoints[] flattened, in config order.
 	Endpoints []Endpoint
+	// SourceAddress is upstream_bind_config.source_address: the local address upstream
+	// connections bind to (e.g. 127.0.0.6 for Istio's inbound passthrough); invalid when unset.
+	SourceAddress netip.Addr
+	// CleanupInterval is how often an OriginalDst cluster forgets destinations that have no
+	// connections (cleanup_interval, default 5s).
+	CleanupInterval time.Duration
 	// Source is the resource this cluster was translated from. Do not modify it.
 	Source *clusterv3.Cluster
 }
@@ -100,6 +109,11 @@ func clusterType(probs *problems, c *clusterv3.Cluster, out *Cluster) {
 		out.Type = Static
 	case clusterv3.Cluster_STRICT_DNS:
 		out.Type = StrictDNS
+	case clusterv3.Cluster_ORIGINAL_DST:
+		out.Type = OriginalDst
+		if la := c.GetLoadAssignment(); len(la.GetEndpoints()) > 0 {
+			probs.addf("load_assignment.endpoints", "an ORIGINAL_DST cluster takes no endpoints")
+		}
 	default:
 		probs.addf("type", "%s %w", c.GetType(), ErrUnsupported)
 	}
@@ -112,6 +126,20 @@ func clusterConnections(probs *problems, c *clusterv3.Cluster, out *Cluster) {
 		out.ConnectTimeout, _ = duration(probs, "connect_timeout", d, 1)
 	}
 	out.BufferLimit = bufferLimit(probs, c.GetPerConnectionBufferLimitBytes())
+	out.CleanupInterval = DefaultCleanupInterval
+	if d := c.GetCleanupInterval(); d != nil {
+		out.CleanupInterval, _ = duration(probs, "cleanup_interval", d, time.Millisecond)
+	}
+	if bc := c.GetUpstreamBindConfig(); bc != nil {
+		if ap, ok := socketAddr(probs, "upstream_bind_config.source_address", &corev3.Address{
+			Address: &corev3.Address_SocketAddress{SocketAddress: bc.GetSourceAddress()},
+		}, ephemeralOK); ok {
+			if ap.Port() != 0 {
+				probs.addf("upstream_bind_config.source_address.port_value", "must be 0 (any port)")
+			}
+			out.SourceAddress = ap.Addr()
+		}
+	}
 	out.Thresholds, out.HighThresholds = defaultThresholds(), defaultThresholds()
 	seen := map[corev3.RoutingPriority]int{}
 	for i, t := range c.GetCircuitBreakers().GetThresholds() {
@@ -159,6 +187,11 @@ func clusterBalancing(probs *problems, c *clusterv3.Cluster, out *Cluster) {
 		out.LBPolicy = LeastRequest
 	case clusterv3.Cluster_RANDOM:
 		out.LBPolicy = Random
+	case clusterv3.Cluster_CLUSTER_PROVIDED:
+		out.LBPolicy = ClusterProvided
+		if c.GetType() != clusterv3.Cluster_ORIGINAL_DST {
+			probs.addf("lb_policy", "CLUSTER_PROVIDED needs type ORIGINAL_DST")
+		}
 	default:
 		probs.addf("lb_policy", "%s %w", c.GetLbPolicy(), ErrUnsupported)
 	}

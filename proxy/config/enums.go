@@ -9,6 +9,9 @@ const (
 	// StrictDNS clusters resolve every endpoint's hostname every DNSRefreshRate and use all the
 	// addresses returned.
 	StrictDNS
+	// OriginalDst clusters connect to the original destination of the downstream connection (the
+	// accepted socket's local address under transparent interception); they list no endpoints.
+	OriginalDst
 )
 
 // String returns Envoy's name for the type.
@@ -18,6 +21,8 @@ func (t ClusterType) String() string {
 		return "STATIC"
 	case StrictDNS:
 		return "STRICT_DNS"
+	case OriginalDst:
+		return "ORIGINAL_DST"
 	}
 	return "ClusterType(?)"
 }
@@ -33,6 +38,8 @@ const (
 	LeastRequest
 	// Random picks an endpoint at random, honouring weights.
 	Random
+	// ClusterProvided leaves the choice to the cluster (ORIGINAL_DST: the original destination).
+	ClusterProvided
 )
 
 // String returns Envoy's name for the policy.
@@ -44,6 +51,8 @@ func (p LBPolicy) String() string {
 		return "LEAST_REQUEST"
 	case Random:
 		return "RANDOM"
+	case ClusterProvided:
+		return "CLUSTER_PROVIDED"
 	}
 	return "LBPolicy(?)"
 }

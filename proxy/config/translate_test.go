@@ -46,18 +46,62 @@ func TestTranslateClusterOnItsOwn(t *testing.T) {
 	want := Cluster{
 		Name: "up", Type: Static, ConnectTimeout: 5 * time.Second, LBPolicy: RoundRobin,
 		LeastRequestChoices: 2, DNSRefreshRate: 5 * time.Second, DNSLookupFamily: DNSAuto,
-		BufferLimit:    1 << 20,
-		Thresholds:     Thresholds{MaxConnections: 1024, MaxPendingRequests: 1024, MaxRequests: 1024, MaxRetries: 3},
-		HighThresholds: Thresholds{MaxConnections: 1024, MaxPendingRequests: 1024, MaxRequests: 1024, MaxRetries: 3},
-		Source:         c,
+		BufferLimit:     1 << 20,
+		Thresholds:      Thresholds{MaxConnections: 1024, MaxPendingRequests: 1024, MaxRequests: 1024, MaxRetries: 3},
+		HighThresholds:  Thresholds{MaxConnections: 1024, MaxPendingRequests: 1024, MaxRequests: 1024, MaxRetries: 3},
+		CleanupInterval: 5 * time.Second,
+		Source:          c,
 	}
 	if !reflect.DeepEqual(got, &want) {
 		t.Errorf("TranslateCluster = %+v\nwant %+v", got, want)
 	}
-	c.ClusterDiscoveryType = &clusterv3.Cluster_Type{Type: clusterv3.Cluster_ORIGINAL_DST}
+	c.ClusterDiscoveryType = &clusterv3.Cluster_Type{Type: clusterv3.Cluster_EDS}
 	_, err = TranslateCluster(c)
-	if want := `cluster "up": type: ORIGINAL_DST not supported`; err == nil || err.Error() != want {
+	if want := `cluster "up": type: EDS not supported`; err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %s", err, want)
+	}
+}
+
+func TestTranslateOriginalDstCluster(t *testing.T) {
+	b, err := Parse([]byte(`
+static_resources:
+  clusters:
+  - name: inbound
+    type: ORIGINAL_DST
+    lb_policy: CLUSTER_PROVIDED
+    cleanup_interval: 2s
+    upstream_bind_config: {source_address: {address: 127.0.0.6, port_value: 0}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := Translate(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := snap.Clusters[0]
+	if c.Type != OriginalDst || c.LBPolicy != ClusterProvided || c.CleanupInterval != 2*time.Second ||
+		c.SourceAddress.String() != "127.0.0.6" {
+		t.Fatalf("got %+v", c)
+	}
+	for name, tc := range map[string]struct{ yaml, want string }{
+		"endpoints": {`{name: x, type: ORIGINAL_DST, load_assignment: {cluster_name: x, endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: 1}}}}]}]}}`,
+			"load_assignment.endpoints: an ORIGINAL_DST cluster takes no endpoints"},
+		"provided without original dst": {`{name: x, type: STATIC, lb_policy: CLUSTER_PROVIDED}`,
+			"lb_policy: CLUSTER_PROVIDED needs type ORIGINAL_DST"},
+		"bind port": {`{name: x, type: ORIGINAL_DST, upstream_bind_config: {source_address: {address: 127.0.0.6, port_value: 9}}}`,
+			"upstream_bind_config.source_address.port_value: must be 0"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b, err := Parse([]byte("static_resources: {clusters: [" + tc.yaml + "]}"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Translate(b)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error = %v, want it to contain %q", err, tc.want)
+			}
+		})
 	}
 }
 

@@ -24,6 +24,7 @@ type listenerStats struct {
 	NoChainMatch  *stats.Counter
 	AcceptError   *stats.Counter
 	RegisterError *stats.Counter
+	LoopRefused   *stats.Counter
 }
 
 // listenerStatName is Envoy's: the stat_prefix if set, else the bound
@@ -47,6 +48,7 @@ func newListenerStats(store *stats.Store, name string) *listenerStats {
 		NoChainMatch:  sc.Counter("no_filter_chain_match"),
 		AcceptError:   sc.Counter("downstream_cx_accept_error"),
 		RegisterError: sc.Counter("downstream_cx_register_error"),
+		LoopRefused:   sc.Counter("downstream_cx_loop_refused"),
 	}
 }
 
@@ -111,6 +113,16 @@ func (l *listener) serve() {
 func (l *listener) dispatch(nc net.Conn) {
 	v := l.version.Load()
 	dst, src := addrPort(nc.LocalAddr()), addrPort(nc.RemoteAddr())
+	if v.cfg.Transparent && l.srv.isOwnAddress(dst) {
+		// A captured connection whose original destination is one of
+		// Skiff's own listeners would be proxied back to Skiff, forever.
+		l.stats.LoopRefused.Inc(stats.Shared)
+		if tc, ok := nc.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0)
+		}
+		_ = nc.Close()
+		return
+	}
 	chain := v.cfg.Select(dst, src)
 	if chain == nil {
 		l.stats.NoChainMatch.Inc(stats.Shared)

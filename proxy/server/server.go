@@ -61,6 +61,7 @@ type Server struct {
 
 	mu        sync.Mutex
 	snap      atomic.Pointer[config.Snapshot]
+	local     atomic.Pointer[localAddrs]
 	listeners map[string]*listener
 	closed    bool
 }
@@ -172,6 +173,7 @@ func (s *Server) applyListeners(cfgs []*config.Listener) error {
 	deps := tcpproxy.Deps{
 		Stats: s.store, Clusters: s.clusters,
 		Dialer: upstream.Dialer{Mark: s.opts.Mark}, Logger: s.log,
+		IsOwnAddress: s.isOwnAddress,
 	}
 	next := make(map[string]*listener, len(cfgs))
 	var started []*listener
@@ -198,6 +200,7 @@ func (s *Server) applyListeners(cfgs []*config.Listener) error {
 		}
 	}
 	s.listeners = next
+	s.refreshLocal()
 	return nil
 }
 
@@ -266,6 +269,7 @@ func (s *Server) StopListening() {
 		l.stop()
 	}
 	s.listeners = map[string]*listener{}
+	s.refreshLocal()
 }
 
 // Shutdown drains and stops the server: it stops accepting, waits until the

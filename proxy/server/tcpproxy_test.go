@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/skiffmesh/skiff/proxy/config"
 )
 
 func TestTCPProxyEcho(t *testing.T) {
@@ -259,4 +261,61 @@ func readFromProxy(addr string) error {
 	_ = nc.SetReadDeadline(time.Now().Add(3 * time.Second))
 	_, err = nc.Read(make([]byte, 1))
 	return err
+}
+
+// An ORIGINAL_DST cluster behind a listener that is not capturing sees the
+// listener's own address as the original destination: proxying would loop
+// back into Skiff, so the connection is refused and counted.
+func TestOriginalDstLoopGuard(t *testing.T) {
+	srv, addrs := startProxy(t, `
+static_resources:
+  listeners:
+  - name: l
+    address: {socket_address: {address: 127.0.0.1, port_value: 0}}
+    filter_chains:
+    - filters:
+      - name: envoy.filters.network.tcp_proxy
+        typed_config:
+          "@type": type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
+          stat_prefix: t
+          cluster: passthrough
+  clusters:
+  - name: passthrough
+    type: ORIGINAL_DST
+    lb_policy: CLUSTER_PROVIDED
+`)
+	if err := readFromProxy(addrs["l"]); err == nil {
+		t.Fatal("a connection to Skiff's own listener was proxied")
+	}
+	eventually(t, "loop refused", func() bool { return counter(t, srv, "tcp.t.downstream_cx_loop_refused") == 1 })
+	if n := counter(t, srv, listenerStat(addrs["l"], "downstream_cx_total")); n != 1 {
+		t.Fatalf("downstream_cx_total = %d: the proxy dialled itself", n)
+	}
+}
+
+// A transparent (capture) listener refuses connections addressed to itself.
+func TestTransparentListenerLoopGuard(t *testing.T) {
+	yaml := replaceOnce(tcpProxyYAML([]string{echoServer(t)}, "", ""),
+		"    address: {socket_address: {address: 127.0.0.1, port_value: 0}}",
+		"    address: {socket_address: {address: 127.0.0.1, port_value: 0}}\n    transparent: true")
+	b, err := config.Parse([]byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := config.Translate(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe, err := (SocketBinder{}).Listen(snap.Listeners[0])
+	if err != nil {
+		t.Skipf("cannot make a transparent listener here (needs CAP_NET_ADMIN): %v", err)
+	}
+	_ = probe.Close()
+	srv, addrs := startProxy(t, yaml)
+	if err := readFromProxy(addrs["l"]); err == nil {
+		t.Fatal("a connection addressed to the capture listener itself was proxied")
+	}
+	if n := counter(t, srv, listenerStat(addrs["l"], "downstream_cx_loop_refused")); n != 1 {
+		t.Fatalf("downstream_cx_loop_refused = %d", n)
+	}
 }

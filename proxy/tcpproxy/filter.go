@@ -3,6 +3,7 @@ package tcpproxy
 import (
 	"log/slog"
 	"math/rand/v2"
+	"net/netip"
 	"time"
 
 	"github.com/skiffmesh/skiff/proxy/config"
@@ -24,6 +25,10 @@ type Deps struct {
 	Clusters *upstream.Manager
 	Dialer   upstream.Dialer
 	Logger   *slog.Logger
+	// IsOwnAddress reports whether an address is one of Skiff's own
+	// listeners on this host; ORIGINAL_DST connections to those are refused
+	// (they would loop). May be nil.
+	IsOwnAddress func(netip.AddrPort) bool
 }
 
 // Filter is one compiled tcp_proxy (one filter chain of one listener

@@ -3,8 +3,11 @@ package tcpproxy
 import (
 	"context"
 	"errors"
+	"net"
+	"net/netip"
 	"time"
 
+	"github.com/skiffmesh/skiff/proxy/config"
 	"github.com/skiffmesh/skiff/proxy/engine"
 	"github.com/skiffmesh/skiff/proxy/upstream"
 )
@@ -23,6 +26,7 @@ type session struct {
 
 	down, up side
 
+	dst      netip.AddrPort // original destination: the downstream socket's local address
 	cluster  *upstream.Cluster
 	host     *upstream.Host
 	cancel   context.CancelFunc
@@ -44,6 +48,10 @@ func (s *session) start(l *engine.Loop) {
 	s.loop, s.shard = l, l.Index()
 	s.openedAt = time.Now()
 	s.obs.Opened(s.shard)
+	if ta, ok := s.down.c.LocalAddr().(*net.TCPAddr); ok {
+		ap := ta.AddrPort()
+		s.dst = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+	}
 	s.f.stats.CxTotal.Inc(s.shard)
 	if d := s.f.cfg.IdleTimeout; d > 0 {
 		s.lastActive = l.Now()
@@ -61,7 +69,12 @@ func (s *session) start(l *engine.Loop) {
 // connect picks a host and dials it off the loop.
 func (s *session) connect() {
 	cl := s.cluster
-	h := cl.Pick(s.shard)
+	if cl.Config().Type == config.OriginalDst && s.f.deps.IsOwnAddress != nil && s.f.deps.IsOwnAddress(s.dst) {
+		s.f.stats.LoopRefused.Inc(s.shard)
+		s.teardown(true)
+		return
+	}
+	h := cl.PickFor(s.shard, s.dst)
 	if h == nil {
 		cl.Stats.CxNoneHealthy.Inc(s.shard)
 		s.teardown(true)
@@ -76,13 +89,12 @@ func (s *session) connect() {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	s.dialAt = time.Now()
-	timeout := cl.Config().ConnectTimeout
-	go s.dial(ctx, h, timeout)
+	go s.dial(ctx, h, cl.Config().ConnectTimeout, cl.Config().SourceAddress)
 }
 
 // dial runs on its own goroutine for the duration of one connect.
-func (s *session) dial(ctx context.Context, h *upstream.Host, timeout time.Duration) {
-	nc, err := s.f.deps.Dialer.Dial(ctx, h, timeout)
+func (s *session) dial(ctx context.Context, h *upstream.Host, timeout time.Duration, src netip.Addr) {
+	nc, err := s.f.deps.Dialer.DialFrom(ctx, h, timeout, src)
 	if err == nil {
 		err = s.loop.Enroll(nc, &s.up) // returns after up.OnOpen ran
 		if err == nil {

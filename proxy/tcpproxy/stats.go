@@ -20,6 +20,7 @@ type Stats struct {
 	FlushActive    *stats.Gauge
 	OverflowBuffer *stats.Counter
 	ConnectAttempt *stats.Counter
+	LoopRefused    *stats.Counter
 }
 
 // NewStats makes (or finds) the stats of a tcp_proxy with stat_prefix prefix.
@@ -39,5 +40,6 @@ func NewStats(store *stats.Store, prefix string) *Stats {
 		FlushActive:    sc.Gauge("upstream_flush_active"),
 		OverflowBuffer: sc.Counter("downstream_cx_overflow_buffer"),
 		ConnectAttempt: sc.Counter("upstream_connect_attempts_exceeded"),
+		LoopRefused:    sc.Counter("downstream_cx_loop_refused"),
 	}
 }

@@ -19,6 +19,7 @@ type Cluster struct {
 	sharedCursor atomic.Uint64
 	activeCx     atomic.Int64
 
+	odst      *originalDst // ORIGINAL_DST clusters only
 	hostStats *atomic.Bool // the manager's switch
 	ready     chan struct{}
 	readyOnce sync.Once
@@ -94,4 +95,3 @@ func (c *Cluster) stop() {
 		c.cancel()
 	}
 }
-

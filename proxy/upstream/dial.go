@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"syscall"
 	"time"
 
@@ -23,7 +24,16 @@ type Dialer struct {
 
 // Dial connects to h within timeout. It blocks: call it off the loops.
 func (d Dialer) Dial(ctx context.Context, h *Host, timeout time.Duration) (net.Conn, error) {
+	return d.DialFrom(ctx, h, timeout, netip.Addr{})
+}
+
+// DialFrom is Dial with the local address bound to src when src is valid
+// (a cluster's upstream_bind_config).
+func (d Dialer) DialFrom(ctx context.Context, h *Host, timeout time.Duration, src netip.Addr) (net.Conn, error) {
 	nd := net.Dialer{Timeout: timeout, Control: d.control}
+	if src.IsValid() {
+		nd.LocalAddr = net.TCPAddrFromAddrPort(netip.AddrPortFrom(src, 0))
+	}
 	nc, err := nd.DialContext(ctx, "tcp", h.Addr.String())
 	if err != nil {
 		var ne net.Error

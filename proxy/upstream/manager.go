@@ -114,6 +114,12 @@ func (m *Manager) start(cfg *config.Cluster) *Cluster {
 		ctx, cancel := context.WithCancel(context.Background())
 		c.cancel = cancel
 		go m.resolveLoop(ctx, c)
+	case config.OriginalDst:
+		c.odst = &originalDst{byAddr: map[netip.AddrPort]*Host{}, used: map[*Host]bool{}}
+		c.readyOnce.Do(func() { close(c.ready) })
+		ctx, cancel := context.WithCancel(context.Background())
+		c.cancel = cancel
+		go c.cleanupLoop(ctx, cfg.CleanupInterval)
 	default:
 		c.setHosts(staticHosts(cfg))
 	}
@@ -139,8 +145,14 @@ func (m *Manager) SetHostStats(on bool) {
 	defer m.mu.Unlock()
 	m.hostStats.Store(on)
 	for _, c := range *m.clusters.Load() {
+		if c.odst != nil {
+			c.odst.mu.Lock()
+		}
 		for _, h := range c.Hosts() {
 			h.setStats(on)
+		}
+		if c.odst != nil {
+			c.odst.mu.Unlock()
 		}
 	}
 }
