@@ -48,7 +48,7 @@ func TestConfigure(t *testing.T) {
 		wantEnv   string
 		wantReady bool
 	}{
-		{"skiff", Skiff{bin: "/bin/skiff"}, "proxy -c DIR/bootstrap.yaml --concurrency 1", "GOMAXPROCS=1", true},
+		{"skiff", Skiff{bin: "/bin/skiff"}, "proxy -c DIR/bootstrap.yaml --concurrency 1", "", true},
 		{"envoy", Envoy{bin: "/bin/envoy"}, "-c DIR/bootstrap.yaml --concurrency 1 --disable-hot-restart -l error", "", true},
 		{"haproxy", HAProxy{bin: "/bin/haproxy"}, "-f DIR/haproxy.cfg -db", "", false},
 		{"nginx", Nginx{bin: "/bin/nginx"}, "-p DIR -c DIR/nginx.conf -e DIR/error.log", "", false},

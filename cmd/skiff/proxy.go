@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -87,8 +88,16 @@ func serve(f *proxyFlags, snap *config.Snapshot, log *slog.Logger, level *slog.L
 	for _, w := range snap.Warnings {
 		log.Warn("config", "warning", w)
 	}
+	// Caught from before anything is bound: from then on a signal drains, never kills. One that
+	// arrives before the proxy is live also cuts short the wait for clusters (starting).
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sig)
+	starting, stopStarting := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stopStarting()
+	loops := sizeRuntime(f.concurrency)
 	srv, err := server.New(server.Options{
-		Loops: f.concurrency, Logger: log, Mark: uint32(f.mark), Version: version,
+		Loops: loops, Logger: log, Mark: uint32(f.mark), Version: version,
 	})
 	if err != nil {
 		return err
@@ -117,17 +126,10 @@ func serve(f *proxyFlags, snap *config.Snapshot, log *slog.Logger, level *slog.L
 		_ = srv.Shutdown(context.Background(), 0)
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), initTimeout)
-	if err := srv.WaitReady(ctx); err != nil {
-		log.Warn("serving before every cluster is initialised", "err", err)
+	if waitInit(starting, srv, log) {
+		log.Info("skiff is live", "version", version, "admin", adm.Addr().String(),
+			"listeners", len(snap.Listeners), "clusters", len(snap.Clusters), "loops", srv.Options().Loops)
 	}
-	cancel()
-	log.Info("skiff is live", "version", version, "admin", adm.Addr().String(),
-		"listeners", len(snap.Listeners), "clusters", len(snap.Clusters), "loops", srv.Options().Loops)
-
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
-	defer signal.Stop(sig)
 	select {
 	case s := <-sig:
 		log.Info("draining", "signal", s.String(), "drain_time", f.drainTime)
@@ -144,4 +146,20 @@ func serve(f *proxyFlags, snap *config.Snapshot, log *slog.Logger, level *slog.L
 	}
 	log.Info("skiff stopped")
 	return nil
+}
+
+// waitInit waits up to initTimeout for every cluster to initialise. It returns false when ctx
+// ended first (a signal, which serve's own signal channel has too).
+func waitInit(ctx context.Context, srv *server.Server, log *slog.Logger) bool {
+	tctx, cancel := context.WithTimeout(ctx, initTimeout)
+	defer cancel()
+	err := srv.WaitReady(tctx)
+	switch {
+	case err == nil:
+		return true
+	case ctx.Err() != nil:
+		return false
+	}
+	log.Warn("serving before every cluster is initialised", "err", err)
+	return true
 }
