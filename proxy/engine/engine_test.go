@@ -207,4 +207,3 @@ func TestPauseStopsReading(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
-
