@@ -163,3 +163,16 @@ func waitInit(ctx context.Context, srv *server.Server, log *slog.Logger) bool {
 	log.Warn("serving before every cluster is initialised", "err", err)
 	return true
 }
+
+// sizeRuntime returns the number of event loops for --concurrency (0: one per CPU) and, unless
+// GOMAXPROCS is set in the environment, gives the Go runtime one P more than that for the accept,
+// admin and control goroutines.
+func sizeRuntime(concurrency int) int {
+	if concurrency <= 0 {
+		concurrency = runtime.NumCPU()
+	}
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(concurrency + 1)
+	}
+	return concurrency
+}
