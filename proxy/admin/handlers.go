@@ -177,11 +177,20 @@ func (a *Admin) runtimeModify(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "usage: /runtime_modify?key1=value1&key2=value2", http.StatusBadRequest)
 		return
 	}
+	rt := a.opts.Server.Runtime()
+	_, before := rt.Layers()
+	var set []string
 	for k, vs := range r.Form {
-		if err := a.opts.Server.Runtime().Set(k, vs[len(vs)-1]); err != nil {
+		if err := rt.Set(k, vs[len(vs)-1]); err != nil {
+			// A rejected request changes nothing: undo the keys already set
+			// (an empty value removes an override that did not exist).
+			for _, k := range set {
+				_ = rt.Set(k, before[k])
+			}
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
+		set = append(set, k)
 	}
 	fmt.Fprintln(w, "OK")
 }

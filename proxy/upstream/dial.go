@@ -34,15 +34,28 @@ func (d Dialer) DialFrom(ctx context.Context, h *Host, timeout time.Duration, sr
 	if src.IsValid() {
 		nd.LocalAddr = net.TCPAddrFromAddrPort(netip.AddrPortFrom(src, 0))
 	}
+	limit := time.Now().Add(timeout)
 	nc, err := nd.DialContext(ctx, "tcp", h.Addr.String())
 	if err != nil {
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() && ctx.Err() == nil {
+		if timeout > 0 && connectTimedOut(ctx, err, limit) {
 			return nil, fmt.Errorf("%w after %v: %s", ErrConnectTimeout, timeout, h.Addr)
 		}
 		return nil, fmt.Errorf("upstream: connect %s: %w", h.Addr, err)
 	}
 	return nc, nil
+}
+
+// connectTimedOut reports whether err is the dial timeout ending at limit
+// rather than ctx ending. The dialler uses the earlier of the two as its
+// deadline and may fail before ctx reports its own expiry, so the deadlines
+// are compared, not just ctx.Err.
+func connectTimedOut(ctx context.Context, err error, limit time.Time) bool {
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() || ctx.Err() != nil {
+		return false
+	}
+	d, ok := ctx.Deadline()
+	return !ok || !d.Before(limit)
 }
 
 func (d Dialer) control(_, _ string, rc syscall.RawConn) error {

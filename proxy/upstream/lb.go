@@ -53,8 +53,11 @@ func (c *Cluster) pickRoundRobin(hs *hostSet, shard int) *Host {
 }
 
 // pickLeastRequest is Envoy's power-of-N-choices: sample choice_count hosts
-// at random and take the one with the fewest active requests (weighted:
-// the best weight/(active+1)).
+// at random and take the one with the fewest active requests. With unequal
+// weights the samples are drawn in proportion to weight and compared by
+// active/weight, the first sample winning ties, so traffic follows the
+// weights when the hosts are equally loaded (as with Envoy's weighted
+// least-request).
 func (c *Cluster) pickLeastRequest(hs *hostSet) *Host {
 	choices := max(int(c.cfg.LeastRequestChoices), 2)
 	var best *Host
@@ -66,8 +69,8 @@ func (c *Cluster) pickLeastRequest(hs *hostSet) *Host {
 		} else {
 			h = hs.pickWeighted(rand.Uint64N(hs.totalWeight))
 		}
-		score := float64(h.Weight) / float64(h.activeRq.Load()+1)
-		if best == nil || score > bestScore {
+		score := float64(h.activeRq.Load()) / float64(max(h.Weight, 1))
+		if best == nil || score < bestScore {
 			best, bestScore = h, score
 		}
 	}
