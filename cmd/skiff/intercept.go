@@ -1,12 +1,13 @@
 package main
 
 import (
-	"fmt"
 	"io"
+
+	"github.com/skiffmesh/skiff/interception"
 )
 
-// runIntercept is replaced by the interception command (see interception/).
-func runIntercept(_ []string, _, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "skiff intercept: not available in this build")
-	return 2
+// runIntercept installs or removes the capture rules: the init container's command. See
+// interception.Command and docs/interception.md.
+func runIntercept(args []string, stdout, stderr io.Writer) int {
+	return interception.Command(args, nil, stdout, stderr)
 }
