@@ -29,8 +29,11 @@ run: build
 	@echo "From another terminal:"
 	@echo "  echo hello | nc -q1 127.0.0.1 10000"
 	@echo "  bash -c 'exec 3<>/dev/tcp/127.0.0.1/10000; echo hello >&3; head -n1 <&3'   # without nc"
-	@echo "  curl http://127.0.0.1:10080/"
-	@echo "  curl -s http://127.0.0.1:15000/stats/prometheus | grep envoy_tcp"
+	@echo "  curl http://127.0.0.1:10080/                                   # HTTP as plain TCP"
+	@echo "  curl -i http://127.0.0.1:10081/hello                           # HTTP routed per request"
+	@echo "  curl http://127.0.0.1:10081/skiff                              # answered by Skiff (direct_response)"
+	@echo "  curl -i -H 'x-envoy-fault-abort-request: 503' http://127.0.0.1:10081/   # fault filter"
+	@echo "  curl -s http://127.0.0.1:15000/stats/prometheus | grep -E 'envoy_(tcp|http)_downstream'"
 	@echo "Ctrl-C stops both."
 	@$(BIN)/demo-upstream -echo 127.0.0.1:10001 -http 127.0.0.1:10002 & upstream=$$!; \
 	trap 'kill $$upstream 2>/dev/null || true; wait $$upstream 2>/dev/null || true' EXIT INT TERM; \

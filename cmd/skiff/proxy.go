@@ -97,7 +97,8 @@ func serve(f *proxyFlags, snap *config.Snapshot, log *slog.Logger, level *slog.L
 	defer stopStarting()
 	loops := sizeRuntime(f.concurrency)
 	srv, err := server.New(server.Options{
-		Loops: loops, Logger: log, Mark: uint32(f.mark), Version: version,
+		Filters: httpFilters(),
+		Loops:   loops, Logger: log, Mark: uint32(f.mark), Version: version,
 	})
 	if err != nil {
 		return err

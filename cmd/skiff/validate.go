@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/skiffmesh/skiff/proxy/server"
 	"io"
 )
 
@@ -19,6 +20,9 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	snap, err := loadSnapshot(f)
+	if err == nil {
+		err = server.ValidateSnapshot(snap, httpFilters())
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "skiff validate: %v\n", err)
 		return 1

@@ -5,6 +5,7 @@ import (
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
+	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	tcpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/tcp_proxy/v3"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
@@ -16,8 +17,10 @@ type FilterChain struct {
 	Name string
 	// Match is the chain's filter_chain_match; the zero value matches every connection.
 	Match ChainMatch
-	// TCPProxy is the tcp_proxy filter, the only network filter Skiff implements so far; never nil.
+	// TCPProxy is the tcp_proxy filter; exactly one of TCPProxy and HTTP is set.
 	TCPProxy *TCPProxy
+	// HTTP is the http_connection_manager filter.
+	HTTP *HTTPConnectionManager
 }
 
 // ChainMatch is a translated filter_chain_match. Empty fields match anything.
@@ -44,32 +47,34 @@ func translateFilterChain(probs *problems, path string, fc *listenerv3.FilterCha
 	for i, f := range filters {
 		fpath := index(joinPath(path, "filters"), i)
 		if i > 0 {
-			probs.addf(fpath, "%w after tcp_proxy (tcp_proxy is terminal; the only network filter for now)", ErrUnsupported)
+			probs.addf(fpath, "%w after a terminal filter (tcp_proxy and http_connection_manager are the only network filters for now)", ErrUnsupported)
 			continue
 		}
-		out.TCPProxy = networkFilter(probs, fpath, f)
+		networkFilter(probs, fpath, f, out)
 	}
 	return out
 }
 
-// networkFilter translates one network filter: it must be a tcp_proxy.
-func networkFilter(probs *problems, path string, f *listenerv3.Filter) *TCPProxy {
+// networkFilter translates one network filter: a tcp_proxy or an http_connection_manager.
+func networkFilter(probs *problems, path string, f *listenerv3.Filter, out *FilterChain) {
 	tc := f.GetTypedConfig()
 	if tc == nil {
 		probs.addf(joinPath(path, "typed_config"), "required")
-		return nil
+		return
 	}
 	msg, err := anypb.UnmarshalNew(tc, proto.UnmarshalOptions{})
 	if err != nil {
 		probs.addf(joinPath(path, "typed_config"), "%v", err)
-		return nil
+		return
 	}
-	tp, ok := msg.(*tcpv3.TcpProxy)
-	if !ok {
+	switch m := msg.(type) {
+	case *tcpv3.TcpProxy:
+		out.TCPProxy = translateTCPProxy(probs, joinPath(path, "typed_config"), m)
+	case *hcmv3.HttpConnectionManager:
+		out.HTTP = translateHCM(probs, joinPath(path, "typed_config"), m)
+	default:
 		probs.addf(joinPath(path, "typed_config"), "%s is %w as a network filter", msg.ProtoReflect().Descriptor().FullName(), ErrUnsupported)
-		return nil
 	}
-	return translateTCPProxy(probs, joinPath(path, "typed_config"), tp)
 }
 
 // translateMatch translates filter_chain_match at path; nil matches everything.

@@ -208,7 +208,7 @@ func TestTranslateRejects(t *testing.T) {
 		}, l0 + "default_filter_chain.filter_chain_match: not supported", true},
 		{"two filters", func(b *bootstrapv3.Bootstrap) {
 			chain(b).Filters = append(chain(b).Filters, chain(b).Filters[0])
-		}, fc0 + "filters[1]: not supported after tcp_proxy", true},
+		}, fc0 + "filters[1]: not supported after a terminal filter", true},
 		{"no filters", func(b *bootstrapv3.Bootstrap) {
 			chain(b).Filters = nil
 		}, fc0 + "filters: a network filter is required", false},
@@ -217,7 +217,7 @@ func TestTranslateRejects(t *testing.T) {
 		}, fc0 + "filters[0].config_discovery: not supported", true},
 		{"http_connection_manager", func(b *bootstrapv3.Bootstrap) {
 			chain(b).Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(&hcmv3.HttpConnectionManager{StatPrefix: "h"})}
-		}, fc0 + "filters[0].typed_config: envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager not supported", true},
+		}, fc0 + "filters[0].typed_config.route_config: required (rds is not supported yet)", false},
 		{"TypedStruct", func(b *bootstrapv3.Bootstrap) {
 			chain(b).Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(&udpav1.TypedStruct{TypeUrl: "type.skiff.dev/skiff.Nothing"})}
 		}, fc0 + `filters[0].typed_config: udpa.type.v1.TypedStruct with type_url "type.skiff.dev/skiff.Nothing" not supported`, true},

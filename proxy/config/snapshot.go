@@ -110,6 +110,9 @@ func undefinedClusters(s *Snapshot) []string {
 			chains = append(chains[:len(chains):len(chains)], l.DefaultChain)
 		}
 		for _, fc := range chains {
+			if fc.TCPProxy == nil {
+				continue
+			}
 			for _, wc := range fc.TCPProxy.Clusters {
 				if !defined[wc.Name] {
 					out = append(out, fmt.Sprintf("listener %q: filter chain %q: tcp_proxy cluster %q is not defined",

@@ -27,6 +27,7 @@ type Loop struct {
 	watches   []func() bool
 	watchTick *Timer
 	scratch   []byte // ReadRemaining buffer
+	locals    map[any]any
 }
 
 func newLoop(e *Engine, el gnet.EventLoop, idx int) *Loop {
@@ -74,3 +75,18 @@ func (l *Loop) Enroll(nc net.Conn, h Handler) error {
 // Now returns the loop's notion of the current time as nanoseconds since the
 // loop was created (monotonic).
 func (l *Loop) Now() int64 { return int64(time.Since(l.base)) }
+
+// Local returns the loop-local value stored under key, creating it with
+// make on first use. Per-loop state such as connection pools lives here.
+// Loop only.
+func (l *Loop) Local(key any, make func() any) any {
+	if v, ok := l.locals[key]; ok {
+		return v
+	}
+	if l.locals == nil {
+		l.locals = map[any]any{}
+	}
+	v := make()
+	l.locals[key] = v
+	return v
+}

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/skiffmesh/skiff/filters"
+	"github.com/skiffmesh/skiff/filters/fault"
 	"github.com/skiffmesh/skiff/proxy/config"
 )
 
@@ -39,7 +41,9 @@ func startProxy(t testing.TB, yaml string) (*Server, map[string]string) {
 	if err != nil {
 		t.Fatalf("translate: %v", err)
 	}
-	srv, err := New(Options{Loops: 2, Logger: testLogger(t)})
+	reg := &filters.Registry{}
+	fault.Register(reg)
+	srv, err := New(Options{Loops: 2, Logger: testLogger(t), Filters: reg})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/skiffmesh/skiff/proxy/config"
+	"github.com/skiffmesh/skiff/proxy/engine"
 	"github.com/skiffmesh/skiff/proxy/stats"
-	"github.com/skiffmesh/skiff/proxy/tcpproxy"
 )
 
 // listenerStats are Envoy's listener.<address>.* statistics (plus Skiff's
@@ -56,8 +56,11 @@ func newListenerStats(store *stats.Store, name string) *listenerStats {
 // filter chains. Connections keep the version they were accepted under.
 type listenerVersion struct {
 	cfg     *config.Listener
-	filters map[*config.FilterChain]*tcpproxy.Filter
+	filters map[*config.FilterChain]connFactory
 }
+
+// connFactory makes the handler of a new connection for one filter chain.
+type connFactory func(obs *listener) engine.Handler
 
 // listener is a running listener: a socket, its accept goroutine and the
 // current version.
@@ -130,7 +133,7 @@ func (l *listener) dispatch(nc net.Conn) {
 		return
 	}
 	f := v.filters[chain]
-	if err := l.srv.eng.Register(nc, f.NewConn(l)); err != nil {
+	if err := l.srv.eng.Register(nc, f(l)); err != nil {
 		l.stats.RegisterError.Inc(stats.Shared)
 		l.srv.log.Warn("register connection failed", "listener", l.name, "err", err)
 	}

@@ -11,8 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/skiffmesh/skiff/filters"
 	"github.com/skiffmesh/skiff/proxy/config"
 	"github.com/skiffmesh/skiff/proxy/engine"
+	"github.com/skiffmesh/skiff/proxy/httpcm"
 	"github.com/skiffmesh/skiff/proxy/stats"
 	"github.com/skiffmesh/skiff/proxy/tcpproxy"
 	"github.com/skiffmesh/skiff/proxy/upstream"
@@ -43,18 +45,22 @@ type Options struct {
 	Version string       // reported by /server_info
 	// Resolver for STRICT_DNS clusters; nil = net.DefaultResolver.
 	Resolver upstream.Resolver
+	// Filters are the HTTP filters configs may name; nil = none.
+	Filters *filters.Registry
 }
 
 // Server is one proxy instance. Many can run in one process.
 type Server struct {
-	opts     Options
-	log      *slog.Logger
-	store    *stats.Store
-	stats    *serverStats
-	eng      *engine.Engine
-	clusters *upstream.Manager
-	runtime  *Runtime
-	started  time.Time
+	opts       Options
+	log        *slog.Logger
+	store      *stats.Store
+	stats      *serverStats
+	eng        *engine.Engine
+	clusters   *upstream.Manager
+	runtime    *Runtime
+	tcpDeps    tcpproxy.Deps
+	httpShared *httpcm.Shared
+	started    time.Time
 
 	state  atomic.Int32
 	active atomic.Int64 // downstream connections being served
@@ -92,6 +98,18 @@ func New(opts Options) (*Server, error) {
 		Resolver: opts.Resolver, HostStats: true,
 	})
 	s.runtime = newRuntime(s)
+	dialer := upstream.Dialer{Mark: opts.Mark}
+	s.tcpDeps = tcpproxy.Deps{
+		Stats: s.store, Clusters: s.clusters, Dialer: dialer, Logger: s.log, IsOwnAddress: s.isOwnAddress,
+	}
+	registry := opts.Filters
+	if registry == nil {
+		registry = &filters.Registry{}
+	}
+	s.httpShared = &httpcm.Shared{
+		Stats: s.store, Clusters: s.clusters, Dialer: dialer, Filters: registry,
+		Logger: s.log, IsOwnAddress: s.isOwnAddress,
+	}
 	eng, err := engine.Start(engine.Options{
 		Loops: opts.Loops, Logger: opts.Logger, OnTick: func() { s.stats.update(s) },
 	})
@@ -137,6 +155,9 @@ func (s *Server) Apply(snap *config.Snapshot) error {
 	if s.closed {
 		return errors.New("server: closed")
 	}
+	if err := s.Validate(snap); err != nil {
+		return err
+	}
 	s.clusters.Apply(snap.Clusters)
 	if err := s.applyListeners(snap.Listeners); err != nil {
 		return err
@@ -170,15 +191,18 @@ func (s *Server) SetHealthy(ok bool) {
 }
 
 func (s *Server) applyListeners(cfgs []*config.Listener) error {
-	deps := tcpproxy.Deps{
-		Stats: s.store, Clusters: s.clusters,
-		Dialer: upstream.Dialer{Mark: s.opts.Mark}, Logger: s.log,
-		IsOwnAddress: s.isOwnAddress,
+	versions := make([]*listenerVersion, len(cfgs))
+	for i, cfg := range cfgs {
+		v, err := s.compileListener(cfg)
+		if err != nil {
+			return err
+		}
+		versions[i] = v
 	}
 	next := make(map[string]*listener, len(cfgs))
 	var started []*listener
-	for _, cfg := range cfgs {
-		v := compileListener(cfg, deps)
+	for i, cfg := range cfgs {
+		v := versions[i]
 		if l, ok := s.listeners[cfg.Name]; ok && l.addr == cfg.Address {
 			l.version.Store(v)
 			next[cfg.Name] = l
@@ -204,16 +228,40 @@ func (s *Server) applyListeners(cfgs []*config.Listener) error {
 	return nil
 }
 
-func compileListener(cfg *config.Listener, deps tcpproxy.Deps) *listenerVersion {
-	v := &listenerVersion{cfg: cfg, filters: map[*config.FilterChain]*tcpproxy.Filter{}}
+// Validate compiles a snapshot's listeners (route tables, HTTP filters)
+// without applying anything: what Apply would reject, Validate rejects.
+func (s *Server) Validate(snap *config.Snapshot) error {
+	for _, cfg := range snap.Listeners {
+		if _, err := s.compileListener(cfg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// compileListener builds the connection factories of a listener's chains.
+func (s *Server) compileListener(cfg *config.Listener) (*listenerVersion, error) {
+	v := &listenerVersion{cfg: cfg, filters: map[*config.FilterChain]connFactory{}}
 	chains := cfg.FilterChains
 	if cfg.DefaultChain != nil {
 		chains = append(chains[:len(chains):len(chains)], cfg.DefaultChain)
 	}
-	for _, ch := range chains {
-		v.filters[ch] = tcpproxy.New(ch.TCPProxy, cfg.BufferLimit, deps)
+	for i, ch := range chains {
+		switch {
+		case ch.TCPProxy != nil:
+			f := tcpproxy.New(ch.TCPProxy, cfg.BufferLimit, s.tcpDeps)
+			v.filters[ch] = func(l *listener) engine.Handler { return f.NewConn(l) }
+		case ch.HTTP != nil:
+			m, err := httpcm.New(ch.HTTP, cfg.BufferLimit, s.httpShared)
+			if err != nil {
+				return nil, fmt.Errorf("listener %q: filter_chains[%d]: http_connection_manager: %w", cfg.Name, i, err)
+			}
+			v.filters[ch] = func(l *listener) engine.Handler { return m.NewConn(l) }
+		default:
+			return nil, fmt.Errorf("listener %q: filter_chains[%d]: no network filter", cfg.Name, i)
+		}
 	}
-	return v
+	return v, nil
 }
 
 func (s *Server) startListener(cfg *config.Listener, v *listenerVersion) (*listener, error) {
@@ -300,4 +348,20 @@ wait:
 	stopCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return s.eng.Stop(stopCtx)
+}
+
+// ValidateSnapshot checks what Apply would check (route tables, HTTP filter
+// configs) without starting anything: `skiff validate`.
+func ValidateSnapshot(snap *config.Snapshot, reg *filters.Registry) error {
+	if reg == nil {
+		reg = &filters.Registry{}
+	}
+	store := stats.NewStore(1)
+	clusters := upstream.NewManager(upstream.ManagerOptions{Stats: store, Loops: 1})
+	s := &Server{
+		store: store, clusters: clusters,
+		tcpDeps:    tcpproxy.Deps{Stats: store, Clusters: clusters},
+		httpShared: &httpcm.Shared{Stats: store, Clusters: clusters, Filters: reg},
+	}
+	return s.Validate(snap)
 }

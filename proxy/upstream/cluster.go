@@ -18,6 +18,7 @@ type Cluster struct {
 	cursors      []cursor
 	sharedCursor atomic.Uint64
 	activeCx     atomic.Int64
+	breakers     requestBreakers
 
 	odst      *originalDst // ORIGINAL_DST clusters only
 	hostStats *atomic.Bool // the manager's switch

@@ -1,0 +1,140 @@
+package httpcm
+
+import (
+	"time"
+
+	"github.com/skiffmesh/skiff/proxy/engine"
+	"github.com/skiffmesh/skiff/proxy/upstream"
+)
+
+// upstreamIdleTimeout closes a pooled connection nobody used for this long.
+const upstreamIdleTimeout = 60 * time.Second
+
+// poolsKey finds a loop's pools in engine.Loop.Local.
+type poolsKey struct{ shared *Shared }
+
+// pools are one loop's HTTP/1.1 connection pools, one per upstream host
+// (Envoy's per-worker pools). Loop only.
+type pools struct {
+	loop   *engine.Loop
+	shared *Shared
+	byHost map[*upstream.Host]*hostPool
+	enc    []byte // scratch buffer for encoding heads
+}
+
+func loopPools(l *engine.Loop, sh *Shared) *pools {
+	return l.Local(poolsKey{sh}, func() any {
+		return &pools{loop: l, shared: sh, byHost: map[*upstream.Host]*hostPool{}}
+	}).(*pools)
+}
+
+// hostPool holds the idle keep-alive connections to one host and the
+// requests waiting for a connection.
+type hostPool struct {
+	p       *pools
+	cluster *upstream.Cluster
+	host    *upstream.Host
+	idle    []*upconn
+	waiting []*stream
+	dialing int // dials in progress
+}
+
+func (p *pools) get(cl *upstream.Cluster, h *upstream.Host) *hostPool {
+	hp, ok := p.byHost[h]
+	if !ok || hp.cluster != cl {
+		hp = &hostPool{p: p, cluster: cl, host: h}
+		p.byHost[h] = hp
+	}
+	return hp
+}
+
+// acquire gives st a connection now (true) or queues it until one is free
+// (false). It returns an error reason when the request cannot be served:
+// the pending-request breaker is open.
+func (hp *hostPool) acquire(st *stream) (uc *upconn, queued bool, overflow bool) {
+	for len(hp.idle) > 0 {
+		uc := hp.idle[len(hp.idle)-1]
+		hp.idle = hp.idle[:len(hp.idle)-1]
+		if uc.usable() {
+			uc.idleTimer.Stop()
+			return uc, false, false
+		}
+	}
+	if !hp.cluster.AcquirePending() {
+		return nil, false, true
+	}
+	st.pending = true
+	hp.waiting = append(hp.waiting, st)
+	hp.dialIfRoom(st.shard())
+	return nil, true, false
+}
+
+// dialIfRoom opens a connection when the max_connections breaker allows and
+// fewer connections are on their way than requests wait.
+func (hp *hostPool) dialIfRoom(shard int) {
+	if hp.dialing >= len(hp.waiting) || !hp.cluster.AcquireConnection(shard) {
+		return
+	}
+	hp.dialing++
+	uc := &upconn{hp: hp, dialAt: time.Now()}
+	cfg := hp.cluster.Config()
+	go uc.dial(hp.p.loop, hp.p.shared.Dialer, cfg.ConnectTimeout, cfg.SourceAddress)
+}
+
+// cancel removes a waiting stream (its downstream went away).
+func (hp *hostPool) cancel(st *stream) {
+	for i, w := range hp.waiting {
+		if w == st {
+			hp.waiting = append(hp.waiting[:i], hp.waiting[i+1:]...)
+			st.pending = false
+			hp.cluster.ReleasePending()
+			return
+		}
+	}
+}
+
+// release returns a connection after a request: to the next waiting
+// request, or to the idle list.
+func (hp *hostPool) release(uc *upconn) {
+	if len(hp.waiting) > 0 {
+		st := hp.waiting[0]
+		hp.waiting = hp.waiting[1:]
+		st.pending = false
+		hp.cluster.ReleasePending()
+		st.attach(uc)
+		return
+	}
+	hp.idle = append(hp.idle, uc)
+	if uc.idleTimer == nil {
+		uc.idleTimer = hp.p.loop.AfterFunc(upstreamIdleTimeout, uc.idleExpired)
+	} else {
+		uc.idleTimer.Reset(upstreamIdleTimeout)
+	}
+}
+
+// connectFailed fails the oldest waiting request (it may retry elsewhere).
+func (hp *hostPool) connectFailed(err error) {
+	hp.dialing--
+	hp.cluster.ReleaseConnection()
+	if len(hp.waiting) == 0 {
+		return
+	}
+	st := hp.waiting[0]
+	hp.waiting = hp.waiting[1:]
+	st.pending = false
+	hp.cluster.ReleasePending()
+	st.connectFailed(err)
+}
+
+// gone forgets a closed connection.
+func (hp *hostPool) gone(uc *upconn) {
+	for i, x := range hp.idle {
+		if x == uc {
+			hp.idle = append(hp.idle[:i], hp.idle[i+1:]...)
+			break
+		}
+	}
+	if len(hp.waiting) > 0 {
+		hp.dialIfRoom(hp.p.loop.Index())
+	}
+}
