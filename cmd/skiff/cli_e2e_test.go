@@ -94,7 +94,7 @@ func TestValidateExampleBootstrap(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit code %d, want 0\nstderr:\n%s", code, stderr)
 	}
-	want := "configuration '" + path + "' OK: 2 listeners, 2 clusters\n"
+	want := "configuration '" + path + "' OK: 3 listeners, 2 clusters\n"
 	if stdout != want {
 		t.Errorf("stdout = %q, want %q", stdout, want)
 	}

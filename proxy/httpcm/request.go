@@ -27,8 +27,11 @@ func (st *stream) sendHead(uc *upconn) {
 			b = append(b, '?')
 			b = append(b, q...)
 		}
+	} else if pq := req.PathQuery(); len(pq) > 0 && pq[0] == '/' {
+		b = append(b, pq...)
 	} else {
-		b = append(b, req.PathQuery()...)
+		b = append(b, '/') // absolute-form "http://h" or "http://h?q"
+		b = append(b, pq...)
 	}
 	if req.Minor() == 0 {
 		b = append(b, " HTTP/1.0\r\n"...)

@@ -62,7 +62,11 @@ func (st *stream) route() {
 	st.cs.RqTotal.Inc(d.shard)
 	st.cs.RqActive.Inc(d.shard)
 	if f.Timeout > 0 {
-		st.timeout = d.loop.AfterFunc(f.Timeout, st.onTimeout)
+		if st.timeout == nil {
+			st.timeout = d.loop.AfterFunc(f.Timeout, st.onTimeout)
+		} else {
+			st.timeout.Reset(f.Timeout)
+		}
 	}
 	st.attempt()
 }

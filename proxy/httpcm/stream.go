@@ -71,6 +71,7 @@ func (st *stream) begin(d *dconn) {
 	*st = stream{
 		d: d, req: &d.req, start: time.Now(),
 		filters: st.filters[:0], hdrs: st.hdrs, rhdrs: st.rhdrs, replay: st.replay[:0], timers: st.timers[:0],
+		timeout: st.timeout, // kept across requests: re-armed, not re-made
 	}
 	st.hdrs.reset(&d.req.Header)
 	st.body.init(d.req.Framing())

@@ -156,7 +156,7 @@ func TestHTTPPipelining(t *testing.T) {
 	_, addrs := startProxy(t, httpYAML(`- match: {prefix: "/"}
   route: {cluster: web}`, staticCluster("web", "", be), ""))
 	c := dial(t, addrs["l"])
-	reqs := "GET /one HTTP/1.1\r\nHost: x\r\n\r\n" +
+	reqs := "GET http://x/one HTTP/1.1\r\nHost: x\r\n\r\n" +
 		"POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc" +
 		"POST /three HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n"
 	if _, err := c.Write([]byte(reqs)); err != nil {
