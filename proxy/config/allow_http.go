@@ -13,8 +13,8 @@ func init() {
 			"stream_idle_timeout": allow, "request_timeout": allow, "request_headers_timeout": allow,
 			"use_remote_address": allow, "xff_num_trusted_hops": allow, "skip_xff_append": allow,
 			"generate_request_id": allow, "preserve_external_request_id": allow,
-			"always_set_request_id_in_response": allow,
-			"normalize_path":                    allow, "merge_slashes": allow,
+			"always_set_request_id_in_response": allow, "access_log": allow,
+			"normalize_path": allow, "merge_slashes": allow,
 		},
 		"envoy.config.core.v3.HttpProtocolOptions": {"idle_timeout": allow},
 		"envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter": {
@@ -31,6 +31,12 @@ func init() {
 		"envoy.extensions.filters.common.fault.v3.FaultDelay.HeaderDelay": {},
 		"envoy.extensions.filters.http.fault.v3.FaultAbort":               {"http_status": allow, "header_abort": allow, "percentage": allow},
 		"envoy.extensions.filters.http.fault.v3.FaultAbort.HeaderAbort":   {},
+		"envoy.config.accesslog.v3.AccessLog":                             {"name": allow, "typed_config": allow},
+		"envoy.extensions.access_loggers.file.v3.FileAccessLog":           {"path": allow, "log_format": allow, "format": allow},
+		"envoy.extensions.access_loggers.stream.v3.StdoutAccessLog":       {"log_format": allow},
+		"envoy.extensions.access_loggers.stream.v3.StderrAccessLog":       {"log_format": allow},
+		"envoy.config.core.v3.SubstitutionFormatString":                   {"text_format": allow, "text_format_source": allow},
+		"envoy.config.core.v3.DataSource":                                 {"inline_string": allow},
 		"envoy.type.v3.FractionalPercent":                                 {"numerator": allow, "denominator": allow},
 	} {
 		m := map[protoreflect.Name]rule{}

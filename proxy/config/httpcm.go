@@ -26,6 +26,8 @@ type HTTPConnectionManager struct {
 	RouteConfig *routev3.RouteConfiguration
 	// Filters are the http_filters before the router, in order.
 	Filters []HTTPFilter
+	// AccessLogs are the access loggers, written once per request.
+	AccessLogs []AccessLog
 	// MaxRequestHeadersKB bounds a request head (default 60); larger heads get 431.
 	MaxRequestHeadersKB uint32
 	// GenerateRequestID sets x-request-id when a request has none (Envoy's default: on).
@@ -111,6 +113,7 @@ func translateHCM(probs *problems, path string, m *hcmv3.HttpConnectionManager) 
 		}
 	}
 	out.Filters = httpFilters(probs, joinPath(path, "http_filters"), m.GetHttpFilters())
+	out.AccessLogs = translateAccessLogs(probs, joinPath(path, "access_log"), m.GetAccessLog())
 	return out
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/skiffmesh/skiff/filters"
+	"github.com/skiffmesh/skiff/proxy/accesslog"
 	"github.com/skiffmesh/skiff/proxy/config"
 	"github.com/skiffmesh/skiff/proxy/engine"
 	"github.com/skiffmesh/skiff/proxy/route"
@@ -36,9 +37,12 @@ type Shared struct {
 	// IsOwnAddress reports whether an address is one of Skiff's listeners
 	// (ORIGINAL_DST loop guard); may be nil.
 	IsOwnAddress func(netip.AddrPort) bool
+	// OpenLogs opens the access log files (false when only validating).
+	OpenLogs bool
 
 	mu       sync.Mutex
 	clusters map[string]*clusterStats
+	logs     map[string]*accesslog.Logger
 }
 
 // cluster returns the HTTP stats of a cluster. Any goroutine.
@@ -65,6 +69,7 @@ type Manager struct {
 	stats   *Stats
 	routes  atomic.Pointer[route.Table]
 	filters []filters.Factory
+	logs    []logSink
 	limit   int
 	maxHead int
 }
@@ -81,6 +86,23 @@ func New(cfg *config.HTTPConnectionManager, bufferLimit uint32, sh *Shared) (*Ma
 		return nil, fmt.Errorf("route_config: %w", err)
 	}
 	m.routes.Store(t)
+	for i, a := range cfg.AccessLogs {
+		format := a.Format
+		if format == "" {
+			format = accesslog.DefaultFormat
+		}
+		f, err := accesslog.Compile(format)
+		if err != nil {
+			return nil, fmt.Errorf("access_log[%d]: %w", i, err)
+		}
+		if sh.OpenLogs {
+			l, err := sh.openLog(a.Path)
+			if err != nil {
+				return nil, fmt.Errorf("access_log[%d]: %w", i, err)
+			}
+			m.logs = append(m.logs, logSink{format: f, logger: l})
+		}
+	}
 	deps := filters.Deps{StatPrefix: cfg.StatPrefix, Stats: counterMaker{m.stats.scope}}
 	for i, f := range cfg.Filters {
 		build, ok := sh.Filters.Lookup(f.TypeName)

@@ -20,6 +20,7 @@ type pools struct {
 	shared *Shared
 	byHost map[*upstream.Host]*hostPool
 	enc    []byte // scratch buffer for encoding heads
+	logBuf []byte // scratch buffer for access log lines
 }
 
 func loopPools(l *engine.Loop, sh *Shared) *pools {

@@ -39,6 +39,7 @@ func (st *stream) localReply(status int, body []byte, headers [][2]string, detai
 	}
 	extra = append(extra, headers...)
 	d.writeLocal(status, body, !st.keepAlive || d.closing, extra)
+	st.txBytes += int64(len(body))
 	st.sentHead = true
 	d.m.stats.class(status).Inc(d.shard)
 	if st.cs != nil && st.rqSlot {

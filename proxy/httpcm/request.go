@@ -153,6 +153,7 @@ func (st *stream) downstreamData() {
 		}
 		_, _ = st.up.c.Write(part)
 		_, _ = d.c.Discard(n)
+		st.rxBytes += int64(n)
 	}
 	if done {
 		st.reqDone = true

@@ -147,6 +147,7 @@ func (st *stream) forwardResponseBody(uc *upconn) {
 	if n > 0 {
 		_, _ = d.c.Write(buf[:n])
 		_, _ = uc.c.Discard(n)
+		st.txBytes += int64(n)
 	}
 	if err != nil {
 		st.cs.RqRxReset.Inc(d.shard)

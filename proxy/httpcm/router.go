@@ -87,7 +87,7 @@ func (st *stream) attempt() {
 		st.localReply(503, []byte(msgNoHealthy), nil, "no_healthy_upstream")
 		return
 	}
-	st.host = h
+	st.host, st.lastHost = h, h
 	h.RequestStarted()
 	st.hp = d.pools.get(cl, h)
 	uc, queued, overflow := st.hp.acquire(st)

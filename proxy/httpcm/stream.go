@@ -64,6 +64,9 @@ type stream struct {
 	retryTimer *engine.Timer
 	timers     []*engine.Timer // filter timers
 	details    string
+	rxBytes    int64 // request body bytes from downstream
+	txBytes    int64 // response body bytes to downstream
+	lastHost   *upstream.Host
 }
 
 // begin starts serving the request just parsed on d.
@@ -193,6 +196,9 @@ func (st *stream) finish() {
 	}
 	st.phase = phaseDone
 	d := st.d
+	if len(d.m.logs) > 0 {
+		st.writeAccessLogs()
+	}
 	st.stopTimers()
 	st.releaseSlots()
 	for _, f := range st.filters {
@@ -227,6 +233,9 @@ func (st *stream) downstreamGone() {
 	st.keepAlive = false
 	if st.phase != phaseDone {
 		st.d.m.stats.RqTxReset.Inc(st.d.shard)
+		if st.details == "" {
+			st.details = "downstream_reset"
+		}
 	}
 	st.finish()
 }

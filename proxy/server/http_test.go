@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -300,5 +301,41 @@ func TestHTTPFaultFilter(t *testing.T) {
 	resp, body := get(t, http.DefaultClient, base+"/slow", "x-envoy-fault-delay-request", "150")
 	if resp.StatusCode != 200 || body != "GET /slow 0" || time.Since(start) < 140*time.Millisecond {
 		t.Fatalf("delay: %d %q after %v", resp.StatusCode, body, time.Since(start))
+	}
+}
+
+func TestHTTPAccessLog(t *testing.T) {
+	be := backend(t, echoHandler)
+	dir := t.TempDir()
+	yaml := httpYAML(`- match: {prefix: "/"}
+  name: all
+  route: {cluster: web}`, staticCluster("web", "", be), "")
+	yaml = replaceOnce(yaml, "          stat_prefix: in\n", fmt.Sprintf(`          stat_prefix: in
+          access_log:
+          - name: envoy.access_loggers.file
+            typed_config:
+              "@type": type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog
+              path: %s/default.log
+          - name: envoy.access_loggers.file
+            typed_config:
+              "@type": type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog
+              path: %s/custom.log
+              log_format:
+                text_format_source:
+                  inline_string: "%%REQ(:METHOD)%% %%REQ(:PATH)%% %%RESPONSE_CODE%% %%RESPONSE_FLAGS%% %%UPSTREAM_CLUSTER%% %%ROUTE_NAME%% %%BYTES_SENT%% %%REQ(X-MISSING?USER-AGENT):5%%\n"
+`, dir, dir))
+	srv, addrs := startProxy(t, yaml)
+	get(t, http.DefaultClient, "http://"+addrs["l"]+"/logged?q=1", "user-agent", "tester/1.0")
+	if err := srv.Shutdown(t.Context(), 0); err != nil {
+		t.Fatal(err)
+	}
+	custom, _ := os.ReadFile(dir + "/custom.log")
+	if got, want := string(custom), "GET /logged?q=1 200 - web all 13 teste\n"; got != want {
+		t.Errorf("custom log %q, want %q", got, want)
+	}
+	def, _ := os.ReadFile(dir + "/default.log")
+	if !strings.Contains(string(def), `"GET /logged?q=1 HTTP/1.1" 200 - 0 13 `) ||
+		!strings.Contains(string(def), `"tester/1.0"`) || !strings.Contains(string(def), `"`+be+`"`) {
+		t.Errorf("default log %q", def)
 	}
 }

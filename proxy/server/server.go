@@ -108,7 +108,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s.httpShared = &httpcm.Shared{
 		Stats: s.store, Clusters: s.clusters, Dialer: dialer, Filters: registry,
-		Logger: s.log, IsOwnAddress: s.isOwnAddress,
+		Logger: s.log, IsOwnAddress: s.isOwnAddress, OpenLogs: true,
 	}
 	eng, err := engine.Start(engine.Options{
 		Loops: opts.Loops, Logger: opts.Logger, OnTick: func() { s.stats.update(s) },
@@ -347,7 +347,9 @@ wait:
 	s.clusters.Stop()
 	stopCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	return s.eng.Stop(stopCtx)
+	err := s.eng.Stop(stopCtx)
+	s.httpShared.CloseLogs()
+	return err
 }
 
 // ValidateSnapshot checks what Apply would check (route tables, HTTP filter
