@@ -43,6 +43,7 @@ type Shared struct {
 	mu       sync.Mutex
 	clusters map[string]*clusterStats
 	logs     map[string]*accesslog.Logger
+	waiting  map[*upstream.Cluster]map[*hostPool]bool
 }
 
 // cluster returns the HTTP stats of a cluster. Any goroutine.

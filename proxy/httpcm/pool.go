@@ -73,7 +73,13 @@ func (hp *hostPool) acquire(st *stream) (uc *upconn, queued bool, overflow bool)
 // dialIfRoom opens a connection when the max_connections breaker allows and
 // fewer connections are on their way than requests wait.
 func (hp *hostPool) dialIfRoom(shard int) {
-	if hp.dialing >= len(hp.waiting) || !hp.cluster.AcquireConnection(shard) {
+	if hp.dialing >= len(hp.waiting) {
+		return
+	}
+	if !hp.cluster.AcquireConnection(shard) {
+		// At max_connections: wait for a connection of the cluster to close,
+		// here or on another loop (Shared.connectionClosed wakes us).
+		hp.p.shared.waitForConnection(hp)
 		return
 	}
 	hp.dialing++
@@ -103,6 +109,12 @@ func (hp *hostPool) release(uc *upconn) {
 		st.pending = false
 		hp.cluster.ReleasePending()
 		st.attach(uc)
+		return
+	}
+	if hp.p.shared.othersWaiting(hp) {
+		// Another loop's requests wait at max_connections: free the slot.
+		uc.noReuse = true
+		_ = uc.c.Close()
 		return
 	}
 	hp.idle = append(hp.idle, uc)

@@ -101,6 +101,7 @@ func (uc *upconn) OnClose(c gnet.Conn, err error) {
 	cs.CxLengthMs.RecordDuration(shard, time.Since(uc.openedAt))
 	hp.cluster.ReleaseConnection()
 	hp.gone(uc)
+	hp.p.shared.connectionClosed(hp.cluster)
 	if st := uc.st; st != nil {
 		uc.st = nil
 		st.upstreamClosed(uc)

@@ -62,8 +62,12 @@ func TestDomainSelection(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := routeName(tbl, get(tc.host, "/")); got != tc.want {
+			req := get(tc.host, "/")
+			if got := routeName(tbl, req); got != tc.want {
 				t.Errorf("host %q: got %s, want %s", tc.host, got, tc.want)
+			}
+			if v := tbl.VirtualHost(req); v == nil || v.Name != tc.want {
+				t.Errorf("VirtualHost(%q) = %v, want %s", tc.host, v, tc.want)
 			}
 		})
 	}

@@ -83,13 +83,13 @@ func (r *Redirect) appendRequestHost(dst []byte, req Request, reqScheme []byte) 
 	if !ok {
 		proto = reqScheme
 	}
-	scheme := r.Scheme
-	if scheme == "" {
-		scheme = string(reqScheme) // compared only; see below
+	sameScheme := string(reqScheme) == string(proto)
+	if r.Scheme != "" {
+		sameScheme = r.Scheme == string(proto)
 	}
 	port := host[end:]
 	remove := r.port != ""
-	if !remove && scheme != string(proto) {
+	if !remove && !sameScheme {
 		remove = (string(proto) == "https" && string(port) == ":443") ||
 			(string(proto) == "http" && string(port) == ":80")
 	}

@@ -68,3 +68,18 @@ virtual_hosts:
 		})
 	}
 }
+
+func TestRedirectLocationDoesNotAllocate(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are not meaningful with the race detector")
+	}
+	r := firstRoute(t, action("redirect: {https_redirect: true, prefix_rewrite: /new/}"))
+	req := get("example.com:80", "/old/x?q=1", ":scheme", "http")
+	dst := make([]byte, 0, 128)
+	if n := testing.AllocsPerRun(100, func() { dst = r.Redirect.AppendLocation(dst[:0], req) }); n != 0 {
+		t.Errorf("AppendLocation allocates %.1f times", n)
+	}
+	if got, want := string(dst), "https://example.com/new/old/x?q=1"; got != want {
+		t.Errorf("location %q, want %q", got, want)
+	}
+}

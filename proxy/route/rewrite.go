@@ -92,9 +92,6 @@ type pathRewrite struct {
 	regex     *RegexRewrite
 }
 
-// active reports whether a rewrite is configured.
-func (p *pathRewrite) active() bool { return p.hasPrefix || p.regex != nil }
-
 // apply appends the rewritten path to dst. path must be the path the route matched (without the
 // query); prefix_rewrite replaces the matched prefix, or the whole path for path and safe_regex
 // routes, and regex_rewrite replaces every match in the path. Without a rewrite it returns dst
