@@ -13,10 +13,13 @@ func init() {
 			"stream_idle_timeout": allow, "request_timeout": allow, "request_headers_timeout": allow,
 			"use_remote_address": allow, "xff_num_trusted_hops": allow, "skip_xff_append": allow,
 			"generate_request_id": allow, "preserve_external_request_id": allow,
-			"always_set_request_id_in_response": allow, "access_log": allow,
+			"always_set_request_id_in_response": allow, "access_log": allow, "upgrade_configs": allow,
 			"normalize_path": allow, "merge_slashes": allow,
 		},
 		"envoy.config.core.v3.HttpProtocolOptions": {"idle_timeout": allow},
+		"envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.UpgradeConfig": {
+			"upgrade_type": allow, "enabled": allow,
+		},
 		"envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter": {
 			"name": allow, "typed_config": allow,
 		},

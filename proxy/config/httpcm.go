@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"time"
 
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
@@ -48,6 +49,9 @@ type HTTPConnectionManager struct {
 	// IdleTimeout closes a downstream connection with no request for this long
 	// (common_http_protocol_options.idle_timeout, default 1h; 0 = off).
 	IdleTimeout time.Duration
+	// UpgradeWebSocket lets `Upgrade: websocket` requests through; a 101
+	// response turns the connection into a byte tunnel (upgrade_configs).
+	UpgradeWebSocket bool
 	// Source is the config this was translated from.
 	Source *hcmv3.HttpConnectionManager
 }
@@ -111,6 +115,13 @@ func translateHCM(probs *problems, path string, m *hcmv3.HttpConnectionManager) 
 		if set {
 			probs.addf(joinPath(path, name), "%w (only a disabled value is accepted for now)", ErrUnsupported)
 		}
+	}
+	for i, u := range m.GetUpgradeConfigs() {
+		if !strings.EqualFold(u.GetUpgradeType(), "websocket") || len(u.GetFilters()) > 0 {
+			probs.addf(index(joinPath(path, "upgrade_configs"), i), "only upgrade_type websocket without filters is %w", ErrUnsupported)
+			continue
+		}
+		out.UpgradeWebSocket = u.GetEnabled() == nil || u.GetEnabled().GetValue()
 	}
 	out.Filters = httpFilters(probs, joinPath(path, "http_filters"), m.GetHttpFilters())
 	out.AccessLogs = translateAccessLogs(probs, joinPath(path, "access_log"), m.GetAccessLog())

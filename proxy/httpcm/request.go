@@ -46,6 +46,10 @@ func (st *stream) sendHead(uc *upconn) {
 	if f := req.Framing(); f.Kind == bodyChunkedKind {
 		b = append(b, "transfer-encoding: chunked\r\n"...)
 	}
+	if st.wantsUpgrade() {
+		b = append(b, "connection: upgrade\r\nupgrade: websocket\r\n"...)
+		uc.noReuse = true
+	}
 	b = append(b, "\r\n"...)
 	d.pools.enc = b
 	_, _ = uc.c.Write(b)
@@ -120,6 +124,10 @@ func newRequestID() string {
 // (reading pauses past the buffer limit).
 func (st *stream) downstreamData() {
 	d := st.d
+	if st.phase == phaseTunnel {
+		st.tunnelFrom(false)
+		return
+	}
 	if st.reqDone || st.phase == phaseDone {
 		st.holdDownstream()
 		return

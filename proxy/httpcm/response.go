@@ -15,6 +15,10 @@ func (st *stream) upstreamData(uc *upconn) {
 	if st.up != uc || st.phase == phaseDone {
 		return
 	}
+	if st.phase == phaseTunnel {
+		st.tunnelFrom(true)
+		return
+	}
 	if !st.gotHead && !st.parseResponseHead(uc) {
 		return
 	}
@@ -91,6 +95,10 @@ func (st *stream) runResponseFilters() {
 	}
 	if st.phase == phaseResponse {
 		st.sendResponseHead()
+		if st.status == 101 && st.wantsUpgrade() {
+			st.startTunnel()
+			return
+		}
 		st.phase = phaseBody
 		if st.up != nil {
 			st.forwardResponseBody(st.up)
@@ -114,7 +122,8 @@ func (st *stream) sendResponseHead() {
 			st.rhdrs.Set("x-request-id", string(id))
 		}
 	}
-	closeAfter := !st.keepAlive || (!st.reqDone && !st.body.none()) || st.respBody.untilClose() || d.closing
+	upgraded := st.status == 101 && st.wantsUpgrade()
+	closeAfter := !upgraded && (!st.keepAlive || (!st.reqDone && !st.body.none()) || st.respBody.untilClose() || d.closing)
 	st.keepAlive = !closeAfter
 	b := d.pools.enc[:0]
 	b = append(b, "HTTP/1.1 "...)
@@ -127,6 +136,8 @@ func (st *stream) sendResponseHead() {
 		b = append(b, "transfer-encoding: chunked\r\n"...)
 	}
 	switch {
+	case upgraded:
+		b = append(b, "connection: upgrade\r\nupgrade: websocket\r\n"...)
 	case closeAfter:
 		b = append(b, "connection: close\r\n"...)
 	case st.req.Minor() == 0:
@@ -180,7 +191,11 @@ func (st *stream) pauseUpstreamFor(uc *upconn) {
 			return false
 		}
 		_ = d.loop.ResumeRead(uc.c)
-		st.forwardResponseBody(uc)
+		if st.phase == phaseTunnel {
+			st.tunnelFrom(true)
+		} else {
+			st.forwardResponseBody(uc)
+		}
 		return true
 	})
 }

@@ -140,6 +140,10 @@ func (st *stream) connectFailed(err error) {
 
 // upstreamClosed handles the upstream connection closing during an attempt.
 func (st *stream) upstreamClosed(uc *upconn) {
+	if st.phase == phaseTunnel {
+		st.tunnelClosed()
+		return
+	}
 	st.up = nil
 	if st.gotHead && st.respBody.untilClose() {
 		st.finishResponse()

@@ -18,6 +18,7 @@ const (
 	phaseRouting               // waiting for / talking to an upstream
 	phaseResponse              // running response filters
 	phaseBody                  // forwarding the response body
+	phaseTunnel                // relaying an upgraded connection's bytes
 	phaseDone
 )
 

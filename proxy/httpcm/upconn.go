@@ -80,8 +80,13 @@ func (uc *upconn) OnTraffic(c gnet.Conn) {
 
 // OnClose implements engine.Handler.
 func (uc *upconn) OnClose(c gnet.Conn, err error) {
-	if st := uc.st; st != nil && st.phase == phaseBody && c.InboundBuffered() > 0 {
-		st.forwardResponseBody(uc) // what arrived just before the close
+	if st := uc.st; st != nil && c.InboundBuffered() > 0 {
+		switch st.phase { // what arrived just before the close
+		case phaseBody:
+			st.forwardResponseBody(uc)
+		case phaseTunnel:
+			st.tunnelFrom(true)
+		}
 	}
 	uc.closed = true
 	hp := uc.hp
