@@ -136,4 +136,3 @@ func TestHTTPWebSocketEcho(t *testing.T) {
 	_ = c.Close()
 	eventually(t, "tunnel closed", func() bool { return gauge(t, srv, "http.in.downstream_rq_active") == 0 })
 }
-
