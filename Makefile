@@ -16,7 +16,7 @@ BOOTSTRAP ?= examples/bootstrap.yaml
 FUZZTIME  ?= 30s
 TESTFLAGS ?= -race -count=1 -timeout 5m
 
-.PHONY: all build run test fmt-check vet fuzz bench clean
+.PHONY: fuzz-short all build run test fmt-check vet fuzz bench clean
 
 all: build
 
@@ -41,6 +41,17 @@ run: build
 
 test: fmt-check vet
 	$(GO) test $(TESTFLAGS) ./...
+	$(MAKE) --no-print-directory fuzz-short
+
+# The decoders that face the network are fuzzed briefly on every test run
+# (their seed corpora already run in go test); `make fuzz` runs everything longer.
+FUZZSHORT ?= 5s
+fuzz-short:
+	@for t in protocol/http:FuzzParseRequest protocol/http:FuzzParseResponse protocol/http:FuzzChunked \
+		proxy/config:FuzzParseTranslate proxy/route:FuzzMatch; do \
+		pkg=$${t%%:*}; name=$${t#*:}; echo "== fuzz $$pkg $$name ($(FUZZSHORT))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZSHORT) ./$$pkg </dev/null || exit 1; \
+	done
 
 # Fails listing the files gofmt would change (testdata is left alone).
 fmt-check:
