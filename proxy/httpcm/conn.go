@@ -24,11 +24,13 @@ type dconn struct {
 	c     gnet.Conn
 	pools *pools
 
+	half     *engine.HalfConn // the client shut down its write side: responses go here
 	req      httpc.Request
 	head     []byte // copy of the current request head
 	st       *stream
 	spare    *stream // a finished stream, reused for the next request
 	closing  bool
+	ended    bool
 	paused   bool
 	openedAt time.Time
 	idle     *engine.Timer
@@ -135,6 +137,18 @@ func (d *dconn) closeAfterFlush() {
 		return
 	}
 	d.closing = true
+	if h := d.half; h != nil {
+		h.CloseAfterFlush()
+		d.loop.Watch(func() bool {
+			if !h.Closed() {
+				return false
+			}
+			d.idle.Stop()
+			d.gone()
+			return true
+		})
+		return
+	}
 	c := d.c
 	if c.OutboundBuffered() == 0 {
 		_ = c.Close()
@@ -152,6 +166,12 @@ func (d *dconn) closeAfterFlush() {
 // reset closes the connection at once (RST).
 func (d *dconn) reset() {
 	d.closing = true
+	if h := d.half; h != nil {
+		h.Close()
+		d.idle.Stop()
+		d.gone()
+		return
+	}
 	_ = d.c.SetLinger(0)
 	_ = d.c.Close()
 }
@@ -169,8 +189,50 @@ func (d *dconn) onIdle() {
 	d.closeAfterFlush()
 }
 
+// write sends bytes to the client.
+func (d *dconn) write(b []byte) {
+	if d.half != nil {
+		d.half.Write(b)
+		return
+	}
+	_, _ = d.c.Write(b)
+}
+
+// outbound is the number of bytes queued for the client.
+func (d *dconn) outbound() int {
+	if d.half != nil {
+		return d.half.Buffered()
+	}
+	return d.c.OutboundBuffered()
+}
+
+// keepForResponse handles a client that shut down its write side after a
+// complete request: gnet is closing the connection, but the response is
+// still owed, so the socket is kept for writing it.
+func (d *dconn) keepForResponse(c gnet.Conn) bool {
+	st := d.st
+	if st == nil || !st.reqDone || st.phase == phaseTunnel || d.half != nil {
+		return false
+	}
+	h, err := d.loop.KeepForWriting(c, func(error) {
+		if d.st != nil {
+			d.st.downstreamGone()
+		}
+		d.gone()
+	})
+	if err != nil {
+		return false
+	}
+	d.half = h
+	st.keepAlive = false
+	return true
+}
+
 // OnClose implements engine.Handler.
-func (d *dconn) OnClose(_ gnet.Conn, err error) {
+func (d *dconn) OnClose(c gnet.Conn, err error) {
+	if errors.Is(err, io.EOF) && !d.closing && d.keepForResponse(c) {
+		return // finished when the response is written (closeAfterFlush)
+	}
 	d.closing = true
 	d.idle.Stop()
 	if st := d.st; st != nil {
@@ -180,6 +242,15 @@ func (d *dconn) OnClose(_ gnet.Conn, err error) {
 		}
 		st.downstreamGone()
 	}
+	d.gone()
+}
+
+// gone accounts for the end of the connection, once.
+func (d *dconn) gone() {
+	if d.ended {
+		return
+	}
+	d.ended = true
 	s := d.m.stats
 	s.CxActive.Dec(d.shard)
 	s.CxDestroy.Inc(d.shard)

@@ -77,5 +77,5 @@ func (d *dconn) writeLocal(status int, body []byte, closeConn bool, headers [][2
 	b = append(b, "\r\n"...)
 	b = append(b, body...)
 	d.pools.enc = b
-	_, _ = d.c.Write(b)
+	d.write(b)
 }

@@ -145,7 +145,7 @@ func (st *stream) sendResponseHead() {
 	}
 	b = append(b, "\r\n"...)
 	d.pools.enc = b
-	_, _ = d.c.Write(b)
+	d.write(b)
 	st.sentHead = true
 	d.m.stats.class(st.status).Inc(d.shard)
 }
@@ -156,7 +156,7 @@ func (st *stream) forwardResponseBody(uc *upconn) {
 	buf, _ := uc.c.Peek(-1)
 	n, done, err := st.respBody.scan(buf)
 	if n > 0 {
-		_, _ = d.c.Write(buf[:n])
+		d.write(buf[:n])
 		_, _ = uc.c.Discard(n)
 		st.txBytes += int64(n)
 	}
@@ -171,7 +171,7 @@ func (st *stream) forwardResponseBody(uc *upconn) {
 		st.finishResponse()
 		return
 	}
-	if d.c.OutboundBuffered() > d.m.limit {
+	if d.outbound() > d.m.limit {
 		st.pauseUpstreamFor(uc)
 	}
 }
@@ -187,7 +187,7 @@ func (st *stream) pauseUpstreamFor(uc *upconn) {
 		if st.up != uc || st.phase == phaseDone || uc.closed {
 			return true
 		}
-		if d.c.OutboundBuffered() > d.m.limit/2 {
+		if d.outbound() > d.m.limit/2 {
 			return false
 		}
 		_ = d.loop.ResumeRead(uc.c)

@@ -79,6 +79,7 @@ func (st *stream) begin(d *dconn) {
 	}
 	st.hdrs.reset(&d.req.Header)
 	st.body.init(d.req.Framing())
+	st.reqDone = st.body.none()
 	st.keepAlive = d.req.KeepAlive()
 	s := d.m.stats
 	s.RqTotal.Inc(d.shard)
@@ -87,7 +88,7 @@ func (st *stream) begin(d *dconn) {
 		st.filters = append(st.filters, f.New())
 	}
 	if d.req.ExpectContinue() {
-		_, _ = d.c.Write(continue100)
+		d.write(continue100)
 		st.hdrs.Del("expect")
 	}
 	st.runRequestFilters()

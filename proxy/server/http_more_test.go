@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net"
@@ -167,4 +168,32 @@ func TestHTTPCurlInterop(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A client that sends its request and shuts down its write side still gets
+// the whole response.
+func TestHTTPClientHalfClose(t *testing.T) {
+	body := strings.Repeat("z", 3<<20)
+	be := backend(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) })
+	srv, addrs := startProxy(t, httpYAML(`- match: {prefix: "/"}
+  route: {cluster: web}`, staticCluster("web", "", be), ""))
+	c := dial(t, addrs["l"])
+	if _, err := c.Write([]byte("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.CloseWrite()
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != 200 || string(got) != body {
+		t.Fatalf("%d, %d bytes, %v", resp.StatusCode, len(got), err)
+	}
+	if n, err := br.Read(make([]byte, 1)); n != 0 || err != io.EOF {
+		t.Fatalf("after the response: %d bytes, %v; want the proxy to close", n, err)
+	}
+	eventually(t, "connection accounted", func() bool { return gauge(t, srv, "http.in.downstream_cx_active") == 0 })
 }
