@@ -3,6 +3,7 @@ package loadgen
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -18,6 +19,18 @@ const (
 	Closed Mode = "closed"
 )
 
+// Protocol is what a request and its response are.
+type Protocol string
+
+const (
+	// Echo sends Size bytes and expects the same number back.
+	Echo Protocol = "echo"
+	// HTTP sends a pre-encoded `GET Path HTTP/1.1` on a keep-alive
+	// connection and frames the response by its Content-Length or chunked
+	// encoding; a status other than 200 ends the run with an error.
+	HTTP Protocol = "http"
+)
+
 // Config describes one load run. The zero value is not usable; call
 // Validate before use.
 type Config struct {
@@ -25,6 +38,10 @@ type Config struct {
 	Addr string
 	// Mode is Open or Closed.
 	Mode Mode
+	// Protocol is Echo or HTTP; empty means Echo.
+	Protocol Protocol
+	// Path is the request target of HTTP requests, e.g. "/1024".
+	Path string
 	// Conns is the number of connections; each has at most one request
 	// outstanding.
 	Conns int
@@ -32,7 +49,7 @@ type Config struct {
 	// Send times are spread uniformly: connection i starts at i/Rate and
 	// then sends every Conns/Rate.
 	Rate float64
-	// Size is the request (and echoed response) size in bytes.
+	// Size is the request (and echoed response) size in bytes (Echo only).
 	Size int
 	// Warmup is run before the measured window; its requests are not counted.
 	Warmup time.Duration
@@ -57,7 +74,11 @@ func (c Config) Validate() error {
 		return fmt.Errorf("loadgen: conns %d: want >= 1", c.Conns)
 	case c.Mode == Open && c.Rate <= 0:
 		return fmt.Errorf("loadgen: rate %g: want > 0 in open mode", c.Rate)
-	case c.Size < 1:
+	case c.Protocol != "" && c.Protocol != Echo && c.Protocol != HTTP:
+		return fmt.Errorf("loadgen: protocol %q: want %q or %q", c.Protocol, Echo, HTTP)
+	case c.Protocol == HTTP && (!strings.HasPrefix(c.Path, "/") || strings.ContainsAny(c.Path, " \r\n")):
+		return fmt.Errorf("loadgen: path %q: want an origin-form request target (\"/...\")", c.Path)
+	case c.Protocol != HTTP && c.Size < 1:
 		return fmt.Errorf("loadgen: size %d: want >= 1", c.Size)
 	case c.Warmup < 0 || c.Duration <= 0:
 		return fmt.Errorf("loadgen: warmup %v, duration %v: want >= 0 and > 0", c.Warmup, c.Duration)

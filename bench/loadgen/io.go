@@ -117,7 +117,10 @@ func (g *generator) nextWake(now int64) int64 {
 // connection and, if its origin lies in the window, is counted.
 func (g *generator) onReadable(i int, now int64) error {
 	c := &g.conns[i]
-	want := len(g.buf) - c.got
+	want := len(g.buf)
+	if g.cfg.Protocol != HTTP {
+		want -= c.got // never read past the echo, so a stray byte shows
+	}
 	n, err := unix.Read(c.fd, g.buf[:want])
 	if errors.Is(err, unix.EAGAIN) {
 		return nil
@@ -131,8 +134,9 @@ func (g *generator) onReadable(i int, now int64) error {
 	if !c.busy {
 		return fmt.Errorf("loadgen: conn %d: %d unexpected bytes", i, n)
 	}
-	if c.got += n; c.got < len(g.buf) {
-		return nil
+	done, err := g.frame(c, g.buf[:n])
+	if err != nil || !done {
+		return wrapConn(i, err)
 	}
 	c.busy, c.got, c.freeAt = false, 0, now
 	if c.origin >= g.warmEnd && c.origin < g.end {
@@ -140,4 +144,31 @@ func (g *generator) onReadable(i int, now int64) error {
 		g.latency.Add(now - c.origin)
 	}
 	return nil
+}
+
+// frame accounts for b, just read on c, and reports whether the
+// outstanding response is complete. An HTTP response must be all that b
+// holds (one request is outstanding) and have status 200.
+func (g *generator) frame(c *conn, b []byte) (bool, error) {
+	if g.cfg.Protocol != HTTP {
+		c.got += len(b)
+		return c.got == len(g.msg), nil
+	}
+	used, done, err := c.resp.feed(b)
+	switch {
+	case err != nil:
+		return false, err
+	case done && used < len(b):
+		return false, fmt.Errorf("%d bytes after the response", len(b)-used)
+	case done && c.resp.status != 200:
+		return false, fmt.Errorf("response status %d, want 200", c.resp.status)
+	}
+	return done, nil
+}
+
+func wrapConn(i int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("loadgen: conn %d: %w", i, err)
 }

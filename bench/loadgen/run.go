@@ -23,8 +23,8 @@ type Hooks struct {
 //
 // All connections are served by one epoll loop on one locked OS thread.
 // Once the connections are up, a request costs one write, one or more
-// reads and no allocation (in Closed mode the sample buffer may grow
-// past its initial estimate). In Open mode the loop sleeps on a timerfd
+// reads and no allocation, in either protocol (in Closed mode the sample
+// buffer may grow past its initial estimate). In Open mode the loop sleeps on a timerfd
 // until cfg.Spin before the next scheduled send, then busy-polls epoll
 // with a zero timeout, calling sched_yield between polls, until the send
 // time; this removes the wake-up latency of a halted vCPU from the
@@ -61,11 +61,12 @@ const (
 // conn is one client connection. Times are nanoseconds since the run's start.
 type conn struct {
 	fd     int
-	got    int   // bytes of the outstanding response received so far
-	busy   bool  // a request is outstanding
-	due    int64 // Open: scheduled time of the next request
-	origin int64 // latency origin of the outstanding request
-	freeAt int64 // when the last response completed
+	got    int        // Echo: bytes of the outstanding response received so far
+	resp   respParser // HTTP: framing of the outstanding response
+	busy   bool       // a request is outstanding
+	due    int64      // Open: scheduled time of the next request
+	origin int64      // latency origin of the outstanding request
+	freeAt int64      // when the last response completed
 }
 
 // generator is the state of one run; it belongs to the goroutine in Run.
@@ -89,9 +90,11 @@ type generator struct {
 }
 
 func newGenerator(cfg Config, addr netip.AddrPort, hooks Hooks) (*generator, error) {
-	g := &generator{cfg: cfg, hooks: hooks, msg: make([]byte, cfg.Size), buf: make([]byte, cfg.Size), armedAt: -1}
-	for i := range g.msg {
-		g.msg[i] = byte('a' + i%26)
+	g := &generator{cfg: cfg, hooks: hooks, armedAt: -1}
+	if cfg.Protocol == HTTP {
+		g.msg, g.buf = httpRequest(addr, cfg.Path), make([]byte, httpReadBuf)
+	} else {
+		g.msg, g.buf = echoMessage(cfg.Size)
 	}
 	var err error
 	if g.poll, err = newPoller(cfg.Conns + 1); err != nil {
@@ -118,7 +121,11 @@ func (g *generator) dialAll(addr netip.AddrPort) error {
 		if err != nil {
 			return err
 		}
-		g.conns = append(g.conns, conn{fd: fd})
+		c := conn{fd: fd}
+		if g.cfg.Protocol == HTTP {
+			c.resp = newRespParser()
+		}
+		g.conns = append(g.conns, c)
 		if err := g.poll.add(fd, i); err != nil {
 			return err
 		}

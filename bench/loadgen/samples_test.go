@@ -76,6 +76,10 @@ func TestConfigValidate(t *testing.T) {
 		{"no size", func(c *Config) { c.Size = 0 }, true},
 		{"no duration", func(c *Config) { c.Duration = 0 }, true},
 		{"negative spin", func(c *Config) { c.Spin = -1 }, true},
+		{"valid http without size", func(c *Config) { c.Protocol, c.Path, c.Size = HTTP, "/16", 0 }, false},
+		{"http without path", func(c *Config) { c.Protocol, c.Path = HTTP, "" }, true},
+		{"http path with space", func(c *Config) { c.Protocol, c.Path = HTTP, "/a b" }, true},
+		{"bad protocol", func(c *Config) { c.Protocol = "ftp" }, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

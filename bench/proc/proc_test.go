@@ -105,6 +105,20 @@ func TestStartPinnedReadsOwnProc(t *testing.T) {
 	}
 }
 
+func TestStartPassesStdin(t *testing.T) {
+	var out bytes.Buffer
+	p, err := Start(Spec{Path: "head", Args: []string{"-c", "3"}, CPU: -1, Stdin: strings.NewReader("abcdef"), Stdout: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "abc" {
+		t.Errorf("stdout = %q, want %q", out.String(), "abc")
+	}
+}
+
 func TestReadsOwnProcess(t *testing.T) {
 	if _, err := CPUTicks(os.Getpid()); err != nil {
 		t.Errorf("CPUTicks: %v", err)

@@ -22,6 +22,9 @@ type Spec struct {
 	// with `taskset -c CPU`; taskset execs the program, so the PID is the
 	// program's own. A negative CPU leaves the process unpinned.
 	CPU int
+	// Stdin is the process's input; nil is the null device. An *os.File
+	// (such as a pipe's read end) is passed as is.
+	Stdin io.Reader
 	// Stdout and Stderr receive the process's output; nil discards it.
 	Stdout, Stderr io.Writer
 }
@@ -41,7 +44,7 @@ func Start(s Spec) (*Process, error) {
 	}
 	cmd := exec.Command(path, args...)
 	cmd.Env = append(os.Environ(), s.Env...)
-	cmd.Stdout, cmd.Stderr = s.Stdout, s.Stderr
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = s.Stdin, s.Stdout, s.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("proc: start %s: %w", s.Path, err)

@@ -1,14 +1,17 @@
 package proxies
 
 // Envoy runs the same bootstrap file as Skiff with --concurrency 1.
-type Envoy struct{ bin, version string }
+type Envoy struct {
+	bin, version string
+	proto        Protocol
+}
 
-func newEnvoy(bin string) (Proxy, error) {
+func newEnvoy(bin string, proto Protocol) (Proxy, error) {
 	path, err := executable("envoy", bin, "ENVOY_BIN not set")
 	if err != nil {
 		return nil, err
 	}
-	return Envoy{bin: path, version: versionLine(path, "--version")}, nil
+	return Envoy{bin: path, version: versionLine(path, "--version"), proto: proto}, nil
 }
 
 func (Envoy) Name() string      { return "envoy" }
@@ -18,7 +21,7 @@ func (Envoy) Setup() string {
 }
 
 func (e Envoy) Configure(dir string, p Ports) (Instance, error) {
-	path, err := writeFile(dir, "bootstrap.yaml", Bootstrap(p))
+	path, err := writeFile(dir, "bootstrap.yaml", Bootstrap(p, e.proto))
 	if err != nil {
 		return Instance{}, err
 	}

@@ -1,38 +1,37 @@
 package proxies
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 )
 
-// Nginx runs nginx's stream (TCP) proxy with one worker. master_process
-// is off so that the one process measured is the one that serves.
+// Nginx runs nginx with one worker: the stream (TCP) proxy, or the HTTP
+// reverse proxy with upstream keep-alive. master_process is off so that
+// the one process measured is the one that serves.
 type Nginx struct {
 	bin, version string
 	// module is the ngx_stream_module.so to load, or "" when the stream
-	// module is built in.
+	// module is built in or not needed (HTTP).
 	module string
+	proto  Protocol
 }
 
-func newNginx(bin string) (Proxy, error) {
+func newNginx(bin string, proto Protocol) (Proxy, error) {
 	path, err := executable("nginx", bin, "no nginx path given")
 	if err != nil {
 		return nil, err
 	}
-	n := Nginx{bin: path, version: versionLine(path, "-v")}
+	n := Nginx{bin: path, version: versionLine(path, "-v"), proto: proto}
 	build := versionOutput(path, "-V")
-	if !strings.Contains(build, "--with-stream ") && !strings.HasSuffix(build, "--with-stream") {
+	if proto == TCP && !strings.Contains(build, "--with-stream ") && !strings.HasSuffix(build, "--with-stream") {
 		if n.module = streamModule(build); n.module == "" {
 			return nil, fmt.Errorf("nginx: skipped (stream module not installed; on Debian: apt-get install libnginx-mod-stream)")
 		}
 	}
-	if err := n.check(); err != nil {
-		return nil, fmt.Errorf("nginx: skipped (stream config rejected: %v)", err)
+	if err := checkConfig(n, func(in Instance) []string { return append(append([]string{}, in.Args...), "-t", "-q") }); err != nil {
+		return nil, fmt.Errorf("nginx: skipped (%s config rejected: %v)", n.kind(), err)
 	}
 	return n, nil
 }
@@ -54,38 +53,34 @@ func streamModule(build string) string {
 	return ""
 }
 
-// check runs `nginx -t` on a generated config.
-func (n Nginx) check() error {
-	dir, err := os.MkdirTemp("", "skiffbench-nginx-check-")
-	if err != nil {
-		return err
+func (n Nginx) kind() string {
+	if n.proto == HTTP {
+		return "http"
 	}
-	defer os.RemoveAll(dir)
-	inst, err := n.Configure(dir, Ports{Listen: 1, Backend: 2})
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	args := append(append([]string{}, inst.Args...), "-t", "-q")
-	if out, err := exec.CommandContext(ctx, inst.Path, args...).CombinedOutput(); err != nil {
-		return fmt.Errorf("%w: %s", err, strings.TrimSpace(string(out)))
-	}
-	return nil
+	return "stream"
 }
 
 func (Nginx) Name() string      { return "nginx" }
 func (n Nginx) Version() string { return n.version }
-func (Nginx) Setup() string {
+func (n Nginx) Setup() string {
+	if n.proto == HTTP {
+		return "proxy_pass to an upstream with keepalive 64, proxy_http_version 1.1, proxy_set_header Connection \"\", " +
+			"keepalive_requests 1000000 on both sides, worker_processes 1, master_process off, no access log"
+	}
 	return "stream proxy_pass, worker_processes 1, master_process off, no access log"
 }
 
-// nginxConfig is a stream server forwarding to the backend. Paths are
-// under dir so nothing outside it is written.
-func nginxConfig(dir, module string, p Ports) string {
+// nginxConfig is a server forwarding to the backend. Paths are under dir
+// so nothing outside it is written.
+func nginxConfig(dir, module string, p Ports, proto Protocol) string {
 	load := ""
 	if module != "" {
 		load = fmt.Sprintf("load_module %s;\n", module)
+	}
+	body := fmt.Sprintf(nginxStream, p.Listen, p.Backend)
+	if proto == HTTP {
+		body = fmt.Sprintf(nginxHTTP, p.Backend, p.Listen)
+		body = strings.ReplaceAll(body, "DIR", dir)
 	}
 	return fmt.Sprintf(`%sdaemon off;
 master_process off;
@@ -97,17 +92,49 @@ events {
     worker_connections 4096;
 }
 
-stream {
+%s`, load, filepath.Join(dir, "nginx.pid"), filepath.Join(dir, "error.log"), body)
+}
+
+const nginxStream = `stream {
     server {
         listen 127.0.0.1:%d;
         proxy_pass 127.0.0.1:%d;
     }
 }
-`, load, filepath.Join(dir, "nginx.pid"), filepath.Join(dir, "error.log"), p.Listen, p.Backend)
+`
+
+// nginxHTTP keeps both sides alive far beyond a run: keepalive_requests
+// defaults to 1,000, after which nginx closes a connection.
+const nginxHTTP = `http {
+    access_log off;
+    client_body_temp_path DIR/client_body;
+    proxy_temp_path DIR/proxy;
+    fastcgi_temp_path DIR/fastcgi;
+    uwsgi_temp_path DIR/uwsgi;
+    scgi_temp_path DIR/scgi;
+    keepalive_requests 1000000;
+    keepalive_timeout 300s;
+
+    upstream backend {
+        server 127.0.0.1:%d;
+        keepalive 64;
+        keepalive_requests 1000000;
+        keepalive_timeout 300s;
+    }
+
+    server {
+        listen 127.0.0.1:%d;
+        location / {
+            proxy_pass http://backend;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
 }
+`
 
 func (n Nginx) Configure(dir string, p Ports) (Instance, error) {
-	path, err := writeFile(dir, "nginx.conf", nginxConfig(dir, n.module, p))
+	path, err := writeFile(dir, "nginx.conf", nginxConfig(dir, n.module, p, n.proto))
 	if err != nil {
 		return Instance{}, err
 	}

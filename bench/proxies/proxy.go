@@ -1,6 +1,7 @@
 // Package proxies configures and describes the proxies the benchmark
-// compares: Skiff, Envoy, haproxy, nginx (stream) and MOSN, each as a TCP
-// proxy from one loopback port to the echo backend, with one worker.
+// compares: Skiff, Envoy, haproxy, nginx and MOSN, each with one worker,
+// as a TCP proxy (to the echo backend) or as an HTTP/1.1 reverse proxy
+// with upstream keep-alive (to the HTTP backend), from one loopback port.
 package proxies
 
 import (
@@ -11,6 +12,17 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+)
+
+// Protocol is what a proxy is configured to forward.
+type Protocol string
+
+const (
+	// TCP forwards a byte stream (tcp_proxy, haproxy mode tcp, nginx stream).
+	TCP Protocol = "tcp"
+	// HTTP parses and routes HTTP/1.1 requests, keeping upstream
+	// connections alive and reusing them.
+	HTTP Protocol = "http"
 )
 
 // Ports are the loopback ports of one proxy instance.
@@ -51,9 +63,10 @@ type Options struct {
 	Skiff, HAProxy, Nginx, Envoy, MOSN string
 }
 
-// Detect returns the requested proxies that are installed and usable, in
-// a fixed order, and one line for each one it skips saying why.
-func Detect(o Options) (found []Proxy, skipped []string) {
+// Detect returns the requested proxies that are installed and usable for
+// proto, configured for it, in a fixed order, and one line for each one
+// it skips saying why.
+func Detect(o Options, proto Protocol) (found []Proxy, skipped []string) {
 	add := func(p Proxy, err error) {
 		if err != nil {
 			skipped = append(skipped, err.Error())
@@ -61,11 +74,11 @@ func Detect(o Options) (found []Proxy, skipped []string) {
 		}
 		found = append(found, p)
 	}
-	add(newSkiff(o.Skiff))
-	add(newHAProxy(o.HAProxy))
-	add(newNginx(o.Nginx))
-	add(newEnvoy(o.Envoy))
-	add(newMOSN(o.MOSN))
+	add(newSkiff(o.Skiff, proto))
+	add(newHAProxy(o.HAProxy, proto))
+	add(newNginx(o.Nginx, proto))
+	add(newEnvoy(o.Envoy, proto))
+	add(newMOSN(o.MOSN, proto))
 	return found, skipped
 }
 
@@ -93,6 +106,28 @@ func versionOutput(bin string, args ...string) string {
 	defer cancel()
 	out, _ := exec.CommandContext(ctx, bin, args...).CombinedOutput()
 	return strings.TrimSpace(string(out))
+}
+
+// checkConfig writes p's config into a temporary directory and runs p's
+// binary with the arguments configArg derives from the instance: the
+// proxy's own config check (nginx -t, skiff validate). It returns the
+// check's output when the config is rejected.
+func checkConfig(p Proxy, configArg func(Instance) []string) error {
+	dir, err := os.MkdirTemp("", "skiffbench-check-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	inst, err := p.Configure(dir, Ports{Listen: 1, Admin: 2, Backend: 3})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, inst.Path, configArg(inst)...).CombinedOutput(); err != nil {
+		return fmt.Errorf("%w: %s", err, strings.TrimSpace(string(out)))
+	}
+	return nil
 }
 
 // writeFile writes a config file into dir and returns its path.

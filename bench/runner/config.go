@@ -1,6 +1,7 @@
-// Package runner orchestrates the TCP echo scenario: it starts the echo
-// backend, each proxy and the load generator as separate pinned
-// processes, interleaves repetitions, and reports medians with ranges.
+// Package runner orchestrates the benchmark scenarios (TCP echo, HTTP/1.1
+// keep-alive): for each it starts the backend, each proxy and the load
+// generator as separate pinned processes, interleaves repetitions, and
+// reports medians with ranges in the scenario's own report section.
 package runner
 
 import (
@@ -19,7 +20,9 @@ type Config struct {
 	Self string
 	// Proxies name the proxy binaries to compare against a direct connection.
 	Proxies proxies.Options
-	// Report is the markdown file whose scenario section is replaced; ""
+	// Scenarios to run, in this order: ScenarioTCPEcho, ScenarioHTTP.
+	Scenarios []string
+	// Report is the markdown file whose scenario sections are replaced; ""
 	// prints only.
 	Report string
 	// Command is the command line quoted in the report.
@@ -36,8 +39,11 @@ type Config struct {
 	// ThroughputDuration and ThroughputConns shape the closed-loop run.
 	ThroughputDuration time.Duration
 	ThroughputConns    int
-	// Size is the message size in bytes.
+	// Size is the TCP echo message size in bytes.
 	Size int
+	// HTTPSizes are the HTTP scenario's response body sizes in bytes; each
+	// is measured with its own proxy instances and has its own table.
+	HTTPSizes []int
 	// Spin is the load generator's busy-poll window before each send.
 	Spin time.Duration
 
@@ -74,6 +80,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("runner: client cpu %d and backend cpu %d must be two different CPUs", c.ClientCPU, c.BackendCPU)
 	case c.Out == nil:
 		return errors.New("runner: Out is nil")
+	}
+	if _, err := c.scenarios(); err != nil {
+		return err
 	}
 	_, err := c.placements()
 	return err

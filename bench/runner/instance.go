@@ -122,8 +122,9 @@ func checkPinned(pid, cpu int) error {
 	return nil
 }
 
-// startBackend starts `Self echo-server` pinned to the backend CPU and
-// reads the address it listens on.
+// startBackend starts the scenario's backend (`Self echo-server` or `Self
+// http-server`) pinned to the backend CPU and reads the address it
+// listens on.
 func (r *runner) startBackend() error {
 	addr := make(chan string, 1)
 	errs := &tail{n: 20}
@@ -133,7 +134,7 @@ func (r *runner) startBackend() error {
 		}
 	}}
 	p, err := proc.Start(proc.Spec{
-		Path: r.cfg.Self, Args: []string{"echo-server", "-addr", "127.0.0.1:0"}, Env: []string{"GOMAXPROCS=1"},
+		Path: r.cfg.Self, Args: append(append([]string{}, r.sc.backendArgs...), "-addr", "127.0.0.1:0"), Env: []string{"GOMAXPROCS=1"},
 		CPU: r.cfg.BackendCPU, Stdout: stdout, Stderr: &lineWriter{fn: errs.add},
 	})
 	if err != nil {
@@ -144,24 +145,25 @@ func (r *runner) startBackend() error {
 	case a := <-addr:
 		return r.setBackendAddr(a)
 	case <-p.Done():
-		return fmt.Errorf("runner: echo backend exited: %v\n%s", p.Err(), errs)
+		return fmt.Errorf("runner: %s exited: %v\n%s", r.sc.backendName, p.Err(), errs)
 	case <-time.After(readyTimeout):
-		return fmt.Errorf("runner: echo backend not ready after %v", readyTimeout)
+		return fmt.Errorf("runner: %s not ready after %v", r.sc.backendName, readyTimeout)
 	}
 }
 
-// EchoReadyPrefix starts the line `echo-server` prints once it listens.
+// EchoReadyPrefix starts the line a backend (`echo-server`,
+// `http-server`) prints once it listens.
 const EchoReadyPrefix = "listening "
 
 func (r *runner) setBackendAddr(a string) error {
 	_, port, err := net.SplitHostPort(a)
 	if err != nil {
-		return fmt.Errorf("runner: echo backend address %q: %w", a, err)
+		return fmt.Errorf("runner: %s address %q: %w", r.sc.backendName, a, err)
 	}
 	r.backendAddr = a
 	r.backendPort, err = strconv.Atoi(port)
 	if err != nil {
-		return fmt.Errorf("runner: echo backend port %q: %w", port, err)
+		return fmt.Errorf("runner: %s port %q: %w", r.sc.backendName, port, err)
 	}
 	return checkPinned(r.backend.Pid(), r.cfg.BackendCPU)
 }

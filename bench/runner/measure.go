@@ -22,7 +22,9 @@ type column struct {
 type Measurement struct {
 	Rep       int
 	Placement Placement
-	Column    string
+	// Variant is the scenario variant's name ("" for a scenario's only one).
+	Variant string
+	Column  string
 	// Latency is the open-loop run, Throughput the closed-loop one.
 	Latency, Throughput       loadgen.Result
 	LatencyCPU, ThroughputCPU CPUWindow
@@ -34,13 +36,13 @@ type Measurement struct {
 }
 
 // measure starts col's proxy (if any) in placement pl, runs the latency
-// and the throughput load against it, and stops it.
-func (r *runner) measure(col column, pl Placement, rep int) (Measurement, error) {
-	run := Measurement{Rep: rep, Placement: pl, Column: col.name}
+// and the throughput load of variant v against it, and stops it.
+func (r *runner) measure(col column, pl Placement, v variant, rep int) (Measurement, error) {
+	run := Measurement{Rep: rep, Placement: pl, Variant: v.name, Column: col.name}
 	target, proxyPID := r.backendAddr, 0
 	watch := []pinned{{r.backend.Pid(), r.cfg.BackendCPU}}
 	if col.proxy != nil {
-		in, err := r.startProxy(col.proxy, pl.ProxyCPU, fmt.Sprintf("%s-%s-%d", col.name, pl.Name, rep))
+		in, err := r.startProxy(col.proxy, pl.ProxyCPU, fmt.Sprintf("%s-%s-%d-%d", col.name, pl.Name, v.size, rep))
 		if err != nil {
 			return run, err
 		}
@@ -53,8 +55,8 @@ func (r *runner) measure(col column, pl Placement, rep int) (Measurement, error)
 		}
 		run.IdleRSS = st.RSS
 	}
-	if err := r.measureLoads(&run, target, watch, proxyPID); err != nil {
-		return run, fmt.Errorf("%s %s rep %d: %w", col.name, pl.Name, rep, err)
+	if err := r.measureLoads(&run, v, target, watch, proxyPID); err != nil {
+		return run, fmt.Errorf("%s %s%s rep %d: %w", col.name, pl.Name, variantText(v), rep, err)
 	}
 	if proxyPID != 0 {
 		st, err := proc.ReadStatus(proxyPID)
@@ -67,28 +69,36 @@ func (r *runner) measure(col column, pl Placement, rep int) (Measurement, error)
 	return run, nil
 }
 
-func (r *runner) measureLoads(run *Measurement, target string, watch []pinned, proxyPID int) error {
+func (r *runner) measureLoads(run *Measurement, v variant, target string, watch []pinned, proxyPID int) error {
 	var err error
-	run.Latency, run.LatencyCPU, err = r.runLoad(r.latencyLoad(target), watch, proxyPID)
+	run.Latency, run.LatencyCPU, err = r.runLoad(r.latencyLoad(target, v), watch, proxyPID)
 	if err != nil {
 		return err
 	}
-	run.Throughput, run.ThroughputCPU, err = r.runLoad(r.throughputLoad(target), watch, proxyPID)
+	run.Throughput, run.ThroughputCPU, err = r.runLoad(r.throughputLoad(target, v), watch, proxyPID)
 	return err
 }
 
-func (r *runner) latencyLoad(addr string) loadgen.Config {
-	return loadgen.Config{
-		Addr: addr, Mode: loadgen.Open, Conns: r.cfg.Conns, Rate: r.cfg.Rate, Size: r.cfg.Size,
+func (r *runner) latencyLoad(addr string, v variant) loadgen.Config {
+	return r.sc.load(v, loadgen.Config{
+		Addr: addr, Mode: loadgen.Open, Conns: r.cfg.Conns, Rate: r.cfg.Rate,
 		Warmup: r.cfg.Warmup, Duration: r.cfg.Duration, Spin: r.cfg.Spin, Drain: drain,
-	}
+	})
 }
 
-func (r *runner) throughputLoad(addr string) loadgen.Config {
-	return loadgen.Config{
-		Addr: addr, Mode: loadgen.Closed, Conns: r.cfg.ThroughputConns, Size: r.cfg.Size,
+func (r *runner) throughputLoad(addr string, v variant) loadgen.Config {
+	return r.sc.load(v, loadgen.Config{
+		Addr: addr, Mode: loadgen.Closed, Conns: r.cfg.ThroughputConns,
 		Warmup: r.cfg.Warmup, Duration: r.cfg.ThroughputDuration, Drain: drain,
+	})
+}
+
+// variantText is " (name)" for a named variant, for messages.
+func variantText(v variant) string {
+	if v.name == "" {
+		return ""
 	}
+	return " (" + v.name + ")"
 }
 
 // drain is how long requests of a window may take to finish after it.

@@ -142,10 +142,24 @@ func TestConfigPlacements(t *testing.T) {
 }
 
 func TestLoadArgs(t *testing.T) {
-	got := strings.Join(LoadArgs(loadgen.Config{Addr: "127.0.0.1:9", Mode: loadgen.Open, Conns: 16, Rate: 1000, Size: 64,
-		Warmup: 2 * time.Second, Duration: 10 * time.Second, Spin: 50 * time.Microsecond, Drain: time.Second}), " ")
-	want := "load -addr 127.0.0.1:9 -mode open -conns 16 -rate 1000 -size 64 -warmup 2s -duration 10s -spin 50µs -drain 1s"
-	if got != want {
-		t.Errorf("LoadArgs = %q, want %q", got, want)
+	base := loadgen.Config{Addr: "127.0.0.1:9", Mode: loadgen.Open, Conns: 16, Rate: 1000, Size: 64,
+		Warmup: 2 * time.Second, Duration: 10 * time.Second, Spin: 50 * time.Microsecond, Drain: time.Second}
+	const common = "load -addr 127.0.0.1:9 -mode open -conns 16 -rate 1000 -size 64 -warmup 2s -duration 10s -spin 50µs -drain 1s"
+	httpCfg := base
+	httpCfg.Protocol, httpCfg.Path = loadgen.HTTP, "/1024"
+	tests := []struct {
+		name string
+		cfg  loadgen.Config
+		want string
+	}{
+		{"echo", base, common},
+		{"http", httpCfg, common + " -proto http -path /1024"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := strings.Join(LoadArgs(tt.cfg), " "); got != tt.want {
+				t.Errorf("LoadArgs = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

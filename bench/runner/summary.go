@@ -64,8 +64,24 @@ func cpuPerThousand(cpu time.Duration, requests int64) (float64, bool) {
 	return float64(cpu) / float64(time.Millisecond) / (float64(requests) / 1000), true
 }
 
+// summaryTables has one summary table per variant of sc, in order.
+func summaryTables(cfg Config, sc scenario, cols []column, pls []Placement, runs []Measurement) []report.Table {
+	out := make([]report.Table, len(sc.variants))
+	for i, v := range sc.variants {
+		var mine []Measurement
+		for _, r := range runs {
+			if r.Variant == v.name {
+				mine = append(mine, r)
+			}
+		}
+		out[i] = summaryTable(cfg, cols, pls, mine)
+	}
+	return out
+}
+
 // summaryTable has one row per metric and placement and one column per
-// system, each cell the median [min-max] over kept repetitions.
+// system, each cell the median [min-max] over kept repetitions (of one
+// variant).
 func summaryTable(cfg Config, cols []column, pls []Placement, runs []Measurement) report.Table {
 	t := report.Table{Header: []string{"metric"}}
 	for _, c := range cols {
@@ -149,7 +165,9 @@ func addedValues(runs []Measurement, col string, m metric) []float64 {
 	return out
 }
 
-func pairKey(r Measurement) string { return fmt.Sprintf("%d/%s", r.Rep, r.Placement.Name) }
+func pairKey(r Measurement) string {
+	return fmt.Sprintf("%d/%s/%s", r.Rep, r.Placement.Name, r.Variant)
+}
 
 // thousands formats n with comma thousands separators ("1,000").
 func thousands(n float64) string {

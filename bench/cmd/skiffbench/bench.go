@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,13 +16,14 @@ import (
 func runBench(args []string) error {
 	fs := flag.NewFlagSet("skiffbench", flag.ContinueOnError)
 	cfg := runner.Config{Out: os.Stdout}
-	var placements string
+	var placements, scenarios, httpSizes string
 	fs.StringVar(&cfg.Proxies.Skiff, "skiff", "./bin/skiff", "skiff binary (skipped if missing)")
 	fs.StringVar(&cfg.Proxies.HAProxy, "haproxy", "/usr/sbin/haproxy", "haproxy binary (skipped if missing; empty to skip)")
-	fs.StringVar(&cfg.Proxies.Nginx, "nginx", "/usr/sbin/nginx", "nginx binary, needs the stream module (skipped if missing; empty to skip)")
+	fs.StringVar(&cfg.Proxies.Nginx, "nginx", "/usr/sbin/nginx", "nginx binary; tcp-echo needs its stream module (skipped if missing; empty to skip)")
 	fs.StringVar(&cfg.Proxies.Envoy, "envoy", os.Getenv("ENVOY_BIN"), "envoy binary (default $ENVOY_BIN; skipped if empty)")
 	fs.StringVar(&cfg.Proxies.MOSN, "mosn", os.Getenv("MOSN_BIN"), "mosn binary (default $MOSN_BIN; skipped if empty)")
-	fs.StringVar(&cfg.Report, "report", "", "markdown file whose tcp-echo section is replaced (empty: print only)")
+	fs.StringVar(&scenarios, "scenarios", "tcp-echo,http", "scenarios to run, comma-separated, in order: tcp-echo, http")
+	fs.StringVar(&cfg.Report, "report", "", "markdown file whose scenario sections are replaced (empty: print only)")
 	fs.IntVar(&cfg.Reps, "reps", 3, "interleaved repetitions (p99 wants >= 5)")
 	fs.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "warm-up before every measured window")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "latency window per rep")
@@ -29,10 +31,11 @@ func runBench(args []string) error {
 	fs.IntVar(&cfg.Conns, "conns", 16, "open-loop connections")
 	fs.DurationVar(&cfg.ThroughputDuration, "throughput-duration", 5*time.Second, "closed-loop window per rep")
 	fs.IntVar(&cfg.ThroughputConns, "throughput-conns", 64, "closed-loop connections")
-	fs.IntVar(&cfg.Size, "size", 64, "message size in bytes")
+	fs.IntVar(&cfg.Size, "size", 64, "tcp-echo: message size in bytes")
+	fs.StringVar(&httpSizes, "http-sizes", "16,1024", "http: response body sizes in bytes, comma-separated; each is measured separately")
 	fs.DurationVar(&cfg.Spin, "spin", 100*time.Microsecond, "load generator busy-polls this long before each send (a timer wake-up takes ~70 us on a halted vCPU here)")
 	fs.IntVar(&cfg.ClientCPU, "client-cpu", 0, "CPU of the load generator (and of the proxy in same-core)")
-	fs.IntVar(&cfg.BackendCPU, "backend-cpu", 1, "CPU of the echo backend (and of the proxy in cross-core)")
+	fs.IntVar(&cfg.BackendCPU, "backend-cpu", 1, "CPU of the backend (and of the proxy in cross-core)")
 	fs.StringVar(&placements, "placements", "same-core,cross-core", "placements to run, comma-separated")
 	fs.Float64Var(&cfg.MaxOthers, "max-others", 0.5, "discard runs where other processes took more than this share of the proxy's core")
 	fs.IntVar(&cfg.AutogroupNice, "autogroup-nice", 0, "if not 0, write this to /proc/self/autogroup first (e.g. -19, needs root)")
@@ -44,6 +47,11 @@ func runBench(args []string) error {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	cfg.Placements = strings.Split(placements, ",")
+	cfg.Scenarios = strings.Split(scenarios, ",")
+	var err error
+	if cfg.HTTPSizes, err = parseInts(httpSizes); err != nil {
+		return fmt.Errorf("-http-sizes: %w", err)
+	}
 	cfg.Command = commandLine(args)
 	self, err := os.Executable()
 	if err != nil {
@@ -73,4 +81,17 @@ func quoteAll(args []string) []string {
 		}
 	}
 	return out
+}
+
+// parseInts parses a comma-separated list of integers.
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

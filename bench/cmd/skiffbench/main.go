@@ -1,8 +1,9 @@
 // Command skiffbench benchmarks Skiff against a direct connection and
 // other proxies on loopback, with every process pinned to a CPU.
 //
-//	skiffbench [flags]             run the TCP echo scenario (see -h)
-//	skiffbench echo-server [flags] the echo backend (started by the above)
+//	skiffbench [flags]             run the scenarios: TCP echo, HTTP/1.1 (see -h)
+//	skiffbench echo-server [flags] the TCP echo backend (started by the above)
+//	skiffbench http-server [flags] the HTTP backend (started by the above)
 //	skiffbench load [flags]        the load generator (started by the above)
 package main
 
@@ -20,6 +21,8 @@ func main() {
 		switch args[0] {
 		case "echo-server":
 			run, args = runEcho, args[1:]
+		case "http-server":
+			run, args = runHTTP, args[1:]
 		case "load":
 			run, args = runLoad, args[1:]
 		}

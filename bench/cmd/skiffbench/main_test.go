@@ -21,6 +21,9 @@ func TestRunBenchRejectsBadFlags(t *testing.T) {
 		"zero reps":         {"-reps", "0"},
 		"same cpu twice":    {"-client-cpu", "1", "-backend-cpu", "1"},
 		"unknown placement": {"-placements", "moon"},
+		"unknown scenario":  {"-scenarios", "tcp-echo,grpc"},
+		"bad http size":     {"-http-sizes", "16,x"},
+		"zero http size":    {"-scenarios", "http", "-http-sizes", "0"},
 	}
 	for name, args := range tests {
 		t.Run(name, func(t *testing.T) {
