@@ -1,7 +1,6 @@
 package httpcm
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -44,6 +43,8 @@ type Shared struct {
 	clusters map[string]*clusterStats
 	logs     map[string]*accesslog.Logger
 	waiting  map[*upstream.Cluster]map[*hostPool]bool
+	// anyWaiting counts the entries of waiting, read without the lock.
+	anyWaiting atomic.Int32
 }
 
 // cluster returns the HTTP stats of a cluster. Any goroutine.
@@ -118,9 +119,6 @@ func New(cfg *config.HTTPConnectionManager, bufferLimit uint32, sh *Shared) (*Ma
 	}
 	return m, nil
 }
-
-// ErrNoRoutes is returned for a manager without a route table.
-var ErrNoRoutes = errors.New("httpcm: no route table")
 
 // SetRoutes swaps the route table (RDS); the next request uses it.
 func (m *Manager) SetRoutes(t *route.Table) { m.routes.Store(t) }

@@ -19,8 +19,9 @@ type pools struct {
 	loop   *engine.Loop
 	shared *Shared
 	byHost map[*upstream.Host]*hostPool
-	enc    []byte // scratch buffer for encoding heads
-	logBuf []byte // scratch buffer for access log lines
+	cstats map[string]*clusterStats // loop-local cache of Shared.cluster
+	enc    []byte                   // scratch buffer for encoding heads
+	logBuf []byte                   // scratch buffer for access log lines
 }
 
 func loopPools(l *engine.Loop, sh *Shared) *pools {
@@ -38,6 +39,20 @@ type hostPool struct {
 	idle    []*upconn
 	waiting []*stream
 	dialing int // dials in progress
+}
+
+// clusterStats returns a cluster's HTTP stats without taking the shared lock
+// after the first request of the loop. Loop only.
+func (p *pools) clusterStats(name string) *clusterStats {
+	if cs, ok := p.cstats[name]; ok {
+		return cs
+	}
+	if p.cstats == nil {
+		p.cstats = map[string]*clusterStats{}
+	}
+	cs := p.shared.cluster(name)
+	p.cstats[name] = cs
+	return cs
 }
 
 func (p *pools) get(cl *upstream.Cluster, h *upstream.Host) *hostPool {
@@ -111,7 +126,7 @@ func (hp *hostPool) release(uc *upconn) {
 		st.attach(uc)
 		return
 	}
-	if hp.p.shared.othersWaiting(hp) {
+	if hp.p.shared.anyWaiting.Load() > 0 && hp.p.shared.othersWaiting(hp) {
 		// Another loop's requests wait at max_connections: free the slot.
 		uc.noReuse = true
 		_ = uc.c.Close()

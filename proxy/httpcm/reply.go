@@ -6,8 +6,6 @@ import (
 	"time"
 )
 
-func timeSince(t time.Time) time.Duration { return time.Since(t) }
-
 // localReply answers the request from the proxy (a filter, no route, no
 // upstream, timeout, ...). Once the response head went out it can only
 // reset the client.

@@ -3,6 +3,7 @@ package httpcm
 import (
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/skiffmesh/skiff/filters"
 	httpc "github.com/skiffmesh/skiff/protocol/http"
@@ -203,6 +204,6 @@ func (st *stream) pauseUpstreamFor(uc *upconn) {
 // finishResponse completes the stream after the last response byte.
 func (st *stream) finishResponse() {
 	st.cs.RqCompleted.Inc(st.shard())
-	st.cs.RqTime.RecordDuration(st.shard(), timeSince(st.start))
+	st.cs.RqTime.RecordDuration(st.shard(), time.Since(st.start))
 	st.finish()
 }

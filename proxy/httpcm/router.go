@@ -52,7 +52,7 @@ func (st *stream) route() {
 		st.localReply(f.ClusterNotFoundStatus, nil, nil, "cluster_not_found")
 		return
 	}
-	st.cluster, st.cs = cl, d.m.sh.cluster(name)
+	st.cluster, st.cs = cl, d.pools.clusterStats(name)
 	if !cl.AcquireRequest() {
 		st.cs.RqPendingOverflow.Inc(d.shard)
 		st.localReply(503, []byte(msgOverflow), nil, "upstream_overflow")

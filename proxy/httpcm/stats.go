@@ -3,6 +3,7 @@ package httpcm
 import (
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/skiffmesh/skiff/proxy/stats"
 )
@@ -84,8 +85,10 @@ type clusterStats struct {
 	Cx1Total                                      *stats.Counter
 	class                                         [6]*stats.Counter
 
+	// codes maps a status to its counter; read without a lock, replaced
+	// (under mu) when a status is seen for the first time.
+	codes atomic.Pointer[map[int]*stats.Counter]
 	mu    sync.Mutex
-	codes map[int]*stats.Counter
 }
 
 func newClusterStats(store *stats.Store, name string) *clusterStats {
@@ -106,8 +109,8 @@ func newClusterStats(store *stats.Store, name string) *clusterStats {
 		RqPendingActive:   sc.Gauge("upstream_rq_pending_active"),
 		RqTime:            sc.Histogram("upstream_rq_time", stats.Milliseconds),
 		Cx1Total:          sc.Counter("upstream_cx_http1_total"),
-		codes:             map[int]*stats.Counter{},
 	}
+	cs.codes.Store(&map[int]*stats.Counter{})
 	for i := 1; i <= 5; i++ {
 		cs.class[i] = sc.Counter("upstream_rq_" + strconv.Itoa(i) + "xx")
 	}
@@ -119,12 +122,27 @@ func (cs *clusterStats) response(shard, status int) {
 	if c := status / 100; c >= 1 && c <= 5 {
 		cs.class[c].Inc(shard)
 	}
-	cs.mu.Lock()
-	c, ok := cs.codes[status]
+	c, ok := (*cs.codes.Load())[status]
 	if !ok {
-		c = cs.scope.Counter("upstream_rq_" + strconv.Itoa(status))
-		cs.codes[status] = c
+		c = cs.newCode(status)
 	}
-	cs.mu.Unlock()
 	c.Inc(shard)
+}
+
+// newCode adds the counter of a status seen for the first time.
+func (cs *clusterStats) newCode(status int) *stats.Counter {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	old := *cs.codes.Load()
+	if c, ok := old[status]; ok {
+		return c
+	}
+	next := make(map[int]*stats.Counter, len(old)+1)
+	for k, v := range old {
+		next[k] = v
+	}
+	c := cs.scope.Counter("upstream_rq_" + strconv.Itoa(status))
+	next[status] = c
+	cs.codes.Store(&next)
+	return c
 }

@@ -62,7 +62,7 @@ func (uc *upconn) OnOpen(l *engine.Loop, c gnet.Conn) {
 	cs.CxTotal.Inc(shard)
 	cs.CxActive.Inc(shard)
 	cs.CxConnectMs.RecordDuration(shard, uc.openedAt.Sub(uc.dialAt))
-	hp.p.shared.cluster(hp.cluster.Name()).Cx1Total.Inc(shard)
+	hp.p.clusterStats(hp.cluster.Name()).Cx1Total.Inc(shard)
 	hp.release(uc)
 }
 

@@ -21,10 +21,14 @@ func (sh *Shared) waitForConnection(hp *hostPool) {
 		m = map[*hostPool]bool{}
 		sh.waiting[hp.cluster] = m
 	}
-	m[hp] = true
+	if !m[hp] {
+		m[hp] = true
+		sh.anyWaiting.Add(1)
+	}
 }
 
-// othersWaiting reports whether a pool other than hp waits for a slot of
+// othersWaiting (called only when anyWaiting is non-zero, so the common
+// case takes no lock) reports whether a pool other than hp waits for a slot of
 // hp's cluster.
 func (sh *Shared) othersWaiting(hp *hostPool) bool {
 	sh.mu.Lock()
@@ -45,6 +49,7 @@ func (sh *Shared) connectionClosed(cl *upstream.Cluster) {
 	for w := range sh.waiting[cl] {
 		hp = w
 		delete(sh.waiting[cl], w)
+		sh.anyWaiting.Add(-1)
 		break
 	}
 	sh.mu.Unlock()

@@ -75,7 +75,7 @@ func (s *session) forward(x *side) {
 		return
 	}
 	if !to.opened {
-		if x.c.InboundBuffered() > x.limitFor() {
+		if x.c.InboundBuffered() > x.s.f.limit {
 			x.pause()
 		}
 		return
@@ -91,9 +91,6 @@ func (s *session) forward(x *side) {
 		x.pauseFor(to)
 	}
 }
-
-// limitFor is the inbound limit while the other side is not connected.
-func (x *side) limitFor() int { return x.s.f.limit }
 
 func (s *session) count(from *side, n int) {
 	if from.upstream {
@@ -171,7 +168,7 @@ func (x *side) pauseFor(to *side) {
 // after flushing the side's own outbound queue.
 func (x *side) repause() {
 	_ = x.s.loop.PauseRead(x.c)
-	if x.c.InboundBuffered() > 4*x.limitFor() {
+	if x.c.InboundBuffered() > 4*x.s.f.limit {
 		x.s.f.stats.OverflowBuffer.Inc(x.s.shard)
 		x.s.teardown(true)
 	}
