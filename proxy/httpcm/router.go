@@ -25,8 +25,7 @@ const (
 func (st *stream) route() {
 	d := st.d
 	s := d.m.stats
-	vh, rt := d.m.routes.Load().Match(st.routeRequest())
-	st.vh = vh
+	_, rt := d.m.routes.Load().Match(st.routeRequest())
 	if rt == nil {
 		s.NoRoute.Inc(d.shard)
 		st.localReply(404, nil, nil, "route_not_found")

@@ -34,7 +34,6 @@ type stream struct {
 	filters []filters.Filter
 	fi      int // request phase: next filter; response phase: filters left
 
-	vh      *route.VirtualHost
 	rt      *route.Route
 	cluster *upstream.Cluster
 	cs      *clusterStats

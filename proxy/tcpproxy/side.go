@@ -19,13 +19,12 @@ type side struct {
 	c    gnet.Conn        // served by gnet; nil before open and after gnet closed it
 	half *engine.HalfConn // write side kept after the peer's FIN
 
-	opened    bool   // the socket was served at some point
-	readEOF   bool   // the peer sent FIN: nothing more will be read from it
-	wrShut    bool   // FIN to the peer is sent or scheduled
-	paused    bool   // reading is paused for back-pressure
-	gone      bool   // the socket is closed and accounted
-	inbox     []byte // bytes read before the other side could take them
-	remoteEnd bool   // the peer ended the connection (not us)
+	opened  bool   // the socket was served at some point
+	readEOF bool   // the peer sent FIN: nothing more will be read from it
+	wrShut  bool   // FIN to the peer is sent or scheduled
+	paused  bool   // reading is paused for back-pressure
+	gone    bool   // the socket is closed and accounted
+	inbox   []byte // bytes read before the other side could take them
 }
 
 var _ engine.Handler = (*side)(nil)
@@ -315,7 +314,6 @@ func (x *side) markGone(remote bool) {
 		return
 	}
 	x.gone = true
-	x.remoteEnd = remote
 	s := x.s
 	if !x.upstream || !x.opened {
 		return
