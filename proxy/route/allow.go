@@ -1,6 +1,11 @@
 package route
 
-import "google.golang.org/protobuf/reflect/protoreflect"
+import (
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/skiffmesh/skiff/proxy/fieldcheck"
+	"github.com/skiffmesh/skiff/proxy/matcher"
+)
 
 // This file is the allow-table of the route table: the Envoy v3 messages and fields Compile
 // implements. The walker (walk.go) rejects every populated field that is not listed. Extend it
@@ -8,18 +13,19 @@ import "google.golang.org/protobuf/reflect/protoreflect"
 //
 // The tables are read-only after package initialisation.
 
-// rule says how the walker treats a populated field.
-type rule uint8
+// rule says how the walker treats a populated field; a field not listed is unsupported.
+type rule = fieldcheck.Rule
 
 const (
-	// unsupported is the zero rule: the field is set but Skiff does not implement it.
-	unsupported rule = iota
 	// allow accepts the field; the walker checks its contents too.
-	allow
+	allow = fieldcheck.Allow
 	// warn accepts the field without looking inside and records a warning that it is ignored.
 	// Only for fields that feed telemetry Skiff does not produce (tracing).
-	warn
+	warn = fieldcheck.Warn
 )
+
+// allowTable is the allow-table the walker checks a RouteConfiguration against.
+var allowTable = &fieldcheck.Table{Whole: allowedWhole, Fields: allowedFields}
 
 // allowedWhole lists messages accepted with all their contents: plain values and informational
 // metadata.
@@ -46,8 +52,8 @@ func withHeaderMutations(fields map[protoreflect.Name]rule) map[protoreflect.Nam
 }
 
 // allowedFields maps a message to the fields Compile implements in it. A message listed with no
-// fields is accepted only when empty.
-var allowedFields = map[protoreflect.FullName]map[protoreflect.Name]rule{
+// fields is accepted only when empty. The string, regex and header matchers are proxy/matcher's.
+var allowedFields = matcher.WithAllowed(map[protoreflect.FullName]map[protoreflect.Name]rule{
 	"envoy.config.route.v3.RouteConfiguration": withHeaderMutations(map[protoreflect.Name]rule{
 		"name": allow, "virtual_hosts": allow, "most_specific_header_mutations_wins": allow,
 		"validate_clusters": allow, "max_direct_response_body_size_bytes": allow,
@@ -66,22 +72,9 @@ var allowedFields = map[protoreflect.FullName]map[protoreflect.Name]rule{
 		"prefix": allow, "path": allow, "safe_regex": allow, "path_separated_prefix": allow,
 		"case_sensitive": allow, "headers": allow, "query_parameters": allow,
 	},
-	"envoy.config.route.v3.HeaderMatcher": {
-		"name": allow, "string_match": allow, "present_match": allow, "range_match": allow,
-		"invert_match": allow, "treat_missing_header_as_empty": allow,
-		"exact_match": allow, "safe_regex_match": allow, "prefix_match": allow,
-		"suffix_match": allow, "contains_match": allow,
-	},
-	"envoy.type.v3.Int64Range": {"start": allow, "end": allow},
 	"envoy.config.route.v3.QueryParameterMatcher": {
 		"name": allow, "string_match": allow, "present_match": allow,
 	},
-	"envoy.type.matcher.v3.StringMatcher": {
-		"exact": allow, "prefix": allow, "suffix": allow, "contains": allow, "safe_regex": allow,
-		"ignore_case": allow,
-	},
-	"envoy.type.matcher.v3.RegexMatcher":           {"google_re2": allow, "regex": allow},
-	"envoy.type.matcher.v3.RegexMatcher.GoogleRE2": {},
 
 	// Actions.
 	"envoy.config.route.v3.RouteAction": {
@@ -111,4 +104,4 @@ var allowedFields = map[protoreflect.FullName]map[protoreflect.Name]rule{
 		"header": allow, "append": allow, "append_action": allow, "keep_empty_value": allow,
 	},
 	"envoy.config.core.v3.HeaderValue": {"key": allow, "value": allow, "raw_value": allow},
-}
+})

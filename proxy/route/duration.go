@@ -9,12 +9,12 @@ import (
 // duration reads a google.protobuf.Duration at path that must be valid and at least lowest.
 func duration(probs *problems, path string, d *durationpb.Duration, lowest time.Duration) (time.Duration, bool) {
 	if err := d.CheckValid(); err != nil {
-		probs.addf(path, "%v", err)
+		probs.Addf(path, "%v", err)
 		return 0, false
 	}
 	v := d.AsDuration()
 	if v < lowest {
-		probs.addf(path, "%v is less than %v", v, lowest)
+		probs.Addf(path, "%v is less than %v", v, lowest)
 		return 0, false
 	}
 	return v, true

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+
+	"github.com/skiffmesh/skiff/proxy/matcher"
 )
 
 // DefaultTimeout is Envoy's route timeout when `timeout` is not set.
@@ -83,7 +85,7 @@ func compileForward(probs *problems, path string, ra *routev3.RouteAction, m *ro
 	forwardCluster(probs, path, ra, f)
 	var ok bool
 	if f.ClusterNotFoundStatus, ok = clusterNotFound[ra.GetClusterNotFoundResponseCode()]; !ok {
-		probs.addf(joinPath(path, "cluster_not_found_response_code"), "unknown value %d", ra.GetClusterNotFoundResponseCode())
+		probs.Addf(joinPath(path, "cluster_not_found_response_code"), "unknown value %d", ra.GetClusterNotFoundResponseCode())
 	}
 	f.rewrite = compilePathRewrite(probs, path, m, f.PrefixRewrite, ra.GetRegexRewrite())
 	f.RegexRewrite = f.rewrite.regex
@@ -103,13 +105,13 @@ func compileForward(probs *problems, path string, ra *routev3.RouteAction, m *ro
 func forwardCluster(probs *problems, path string, ra *routev3.RouteAction, f *Forward) {
 	switch s := ra.GetClusterSpecifier().(type) {
 	case *routev3.RouteAction_Cluster:
-		f.Cluster = nonEmpty(probs, joinPath(path, "cluster"), s.Cluster)
+		f.Cluster = probs.NonEmpty(joinPath(path, "cluster"), s.Cluster)
 	case *routev3.RouteAction_ClusterHeader:
-		f.ClusterHeader = lowerString(nonEmpty(probs, joinPath(path, "cluster_header"), s.ClusterHeader))
+		f.ClusterHeader = matcher.LowerString(probs.NonEmpty(joinPath(path, "cluster_header"), s.ClusterHeader))
 	case *routev3.RouteAction_WeightedClusters:
 		f.WeightedClusters, f.TotalWeight = weightedClusters(probs, joinPath(path, "weighted_clusters"), s.WeightedClusters)
 	default:
-		probs.addf(path, "one of cluster, cluster_header or weighted_clusters is required")
+		probs.Addf(path, "one of cluster, cluster_header or weighted_clusters is required")
 	}
 }
 
@@ -119,24 +121,24 @@ func forwardCluster(probs *problems, path string, ra *routev3.RouteAction, f *Fo
 func weightedClusters(probs *problems, path string, wc *routev3.WeightedCluster) ([]WeightedCluster, uint32) {
 	cpath := joinPath(path, "clusters")
 	if len(wc.GetClusters()) == 0 {
-		probs.addf(cpath, "at least one cluster is required")
+		probs.Addf(cpath, "at least one cluster is required")
 		return nil, 0
 	}
 	out := make([]WeightedCluster, 0, len(wc.GetClusters()))
 	var total uint64
 	for i, c := range wc.GetClusters() {
-		name := nonEmpty(probs, joinPath(index(cpath, i), "name"), c.GetName())
+		name := probs.NonEmpty(joinPath(index(cpath, i), "name"), c.GetName())
 		out = append(out, WeightedCluster{Name: name, Weight: c.GetWeight().GetValue()})
 		total += uint64(c.GetWeight().GetValue())
 	}
 	switch {
 	case total == 0:
-		probs.addf(cpath, "the sum of the weights must be greater than 0")
+		probs.Addf(cpath, "the sum of the weights must be greater than 0")
 	case total > math.MaxUint32:
-		probs.addf(cpath, "the sum of the weights %d exceeds %d", total, uint32(math.MaxUint32))
+		probs.Addf(cpath, "the sum of the weights %d exceeds %d", total, uint32(math.MaxUint32))
 		total = 0
 	case wc.GetTotalWeight() != nil && uint64(wc.GetTotalWeight().GetValue()) != total:
-		probs.addf(joinPath(path, "total_weight"), "%d is not the sum of the weights %d", wc.GetTotalWeight().GetValue(), total)
+		probs.Addf(joinPath(path, "total_weight"), "%d is not the sum of the weights %d", wc.GetTotalWeight().GetValue(), total)
 	}
 	return out, uint32(total)
 }

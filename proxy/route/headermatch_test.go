@@ -1,9 +1,6 @@
 package route
 
-import (
-	"math"
-	"testing"
-)
+import "testing"
 
 // hm is a route match on path prefix "/" with one header matcher (a YAML flow mapping).
 func hm(matcher string) string { return "{prefix: /, headers: [" + matcher + "]}" }
@@ -109,25 +106,4 @@ func TestQueryMatchers(t *testing.T) {
 		{"empty parameters skipped", qm("{name: v, present_match: true}"), "/?&&v=1&", nil, true},
 		{"all must match", "{prefix: /, query_parameters: [{name: a}, {name: b}]}", "/?a=1", nil, false},
 	})
-}
-
-func TestParseInt64(t *testing.T) {
-	cases := []struct {
-		in   string
-		want int64
-		ok   bool
-	}{
-		{"0", 0, true}, {"-1", -1, true}, {"+7", 7, true}, {" 12\t", 12, true},
-		{"9223372036854775807", math.MaxInt64, true}, {"9223372036854775808", 0, false},
-		{"-9223372036854775808", math.MinInt64, true}, {"-9223372036854775809", 0, false},
-		{"", 0, false}, {"-", 0, false}, {"1 2", 0, false}, {"0x10", 0, false},
-	}
-	for _, tc := range cases {
-		t.Run(tc.in, func(t *testing.T) {
-			got, ok := parseInt64([]byte(tc.in))
-			if got != tc.want || ok != tc.ok {
-				t.Errorf("parseInt64(%q) = %d, %t; want %d, %t", tc.in, got, ok, tc.want, tc.ok)
-			}
-		})
-	}
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+
+	"github.com/skiffmesh/skiff/proxy/matcher"
 )
 
 // maxHeadersToAdd is Envoy's limit on *_headers_to_add entries per level (max_items: 1000).
@@ -122,7 +124,7 @@ func compileHeaderMutation(probs *problems, addPath, removePath string, add []*c
 		}
 	}
 	if len(add) > maxHeadersToAdd {
-		probs.addf(addPath, "%d entries, more than %d", len(add), maxHeadersToAdd)
+		probs.Addf(addPath, "%d entries, more than %d", len(add), maxHeadersToAdd)
 		return m
 	}
 	for i, o := range add {
@@ -138,7 +140,7 @@ func compileHeaderMutation(probs *problems, addPath, removePath string, add []*c
 func compileHeaderValue(probs *problems, path string, o *corev3.HeaderValueOption) (HeaderValue, bool) {
 	hv := o.GetHeader()
 	if hv == nil {
-		probs.addf(joinPath(path, "header"), "required")
+		probs.Addf(joinPath(path, "header"), "required")
 		return HeaderValue{}, false
 	}
 	v := HeaderValue{Name: checkHeaderName(probs, joinPath(path, "header.key"), hv.GetKey())}
@@ -146,13 +148,13 @@ func compileHeaderValue(probs *problems, path string, o *corev3.HeaderValueOptio
 	raw, field := hv.GetValue(), "header.value"
 	if len(hv.GetRawValue()) > 0 {
 		if raw != "" {
-			probs.addf(joinPath(path, "header"), "value and raw_value are mutually exclusive")
+			probs.Addf(joinPath(path, "header"), "value and raw_value are mutually exclusive")
 		}
 		raw, field = string(hv.GetRawValue()), "header.raw_value"
 	}
 	value, err := literalValue(raw)
 	if err != nil {
-		probs.add(joinPath(path, field), err)
+		probs.Add(joinPath(path, field), err)
 	}
 	v.Value = value
 	return v, v.Name != "" && err == nil && (value != "" || o.GetKeepEmptyValue())
@@ -162,7 +164,7 @@ func compileHeaderValue(probs *problems, path string, o *corev3.HeaderValueOptio
 func appendAction(probs *problems, path string, o *corev3.HeaderValueOption) AppendAction {
 	if o.GetAppend() != nil {
 		if o.GetAppendAction() != corev3.HeaderValueOption_APPEND_IF_EXISTS_OR_ADD {
-			probs.addf(path, "append and append_action are mutually exclusive")
+			probs.Addf(path, "append and append_action are mutually exclusive")
 		}
 		if o.GetAppend().GetValue() {
 			return AppendIfExistsOrAdd
@@ -179,20 +181,20 @@ func appendAction(probs *problems, path string, o *corev3.HeaderValueOption) App
 	case corev3.HeaderValueOption_OVERWRITE_IF_EXISTS:
 		return OverwriteIfExists
 	}
-	probs.addf(joinPath(path, "append_action"), "unknown value %d", o.GetAppendAction())
+	probs.Addf(joinPath(path, "append_action"), "unknown value %d", o.GetAppendAction())
 	return AppendIfExistsOrAdd
 }
 
 // checkHeaderName returns name in lower case, or "" after recording an error: names must not be
 // empty, and pseudo-headers and "host" may not be added or removed (Envoy's isModifiableHeader).
 func checkHeaderName(probs *problems, path, name string) string {
-	name = lowerString(name)
+	name = matcher.LowerString(name)
 	switch {
 	case name == "":
-		probs.addf(path, "required")
+		probs.Addf(path, "required")
 		return ""
 	case name[0] == ':' || name == "host":
-		probs.addf(path, "header %q may not be modified", name)
+		probs.Addf(path, "header %q may not be modified", name)
 		return ""
 	}
 	return name

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+
+	"github.com/skiffmesh/skiff/proxy/matcher"
 )
 
 // pathKind is the path specifier of a RouteMatch.
@@ -55,13 +57,13 @@ func (m *routeMatch) matches(r Request, path []byte) bool {
 func (m *routeMatch) matchPath(path []byte) bool {
 	switch m.kind {
 	case pathPrefix:
-		return hasPrefix(path, m.value, m.fold)
+		return matcher.HasPrefix(path, m.value, m.fold)
 	case pathExact:
-		return equal(path, m.value, m.fold)
+		return matcher.Equal(path, m.value, m.fold)
 	case pathRegex:
 		return m.re.Match(path)
 	case pathSeparated:
-		return hasPrefix(path, m.value, m.fold) && (len(path) == len(m.value) || path[len(m.value)] == '/')
+		return matcher.HasPrefix(path, m.value, m.fold) && (len(path) == len(m.value) || path[len(m.value)] == '/')
 	}
 	return false
 }
@@ -85,15 +87,15 @@ func compileRouteMatch(probs *problems, path string, rm *routev3.RouteMatch) rou
 		m.kind, m.value = pathExact, p.Path
 	case *routev3.RouteMatch_SafeRegex:
 		m.kind, m.fold = pathRegex, false
-		m.re = compileRegex(probs, joinPath(path, "safe_regex"), p.SafeRegex, true)
+		m.re = matcher.CompileRegex(probs, joinPath(path, "safe_regex"), p.SafeRegex, true)
 	case *routev3.RouteMatch_PathSeparatedPrefix:
 		m.kind, m.value = pathSeparated, p.PathSeparatedPrefix
 		checkSeparatedPrefix(probs, joinPath(path, "path_separated_prefix"), m.value)
 	default:
-		probs.addf(path, "one of prefix, path, safe_regex or path_separated_prefix is required")
+		probs.Addf(path, "one of prefix, path, safe_regex or path_separated_prefix is required")
 	}
 	if m.fold {
-		m.value = lowerString(m.value)
+		m.value = matcher.LowerString(m.value)
 	}
 	m.headers = compileHeaderMatchers(probs, joinPath(path, "headers"), rm.GetHeaders())
 	m.query = compileQueryMatchers(probs, joinPath(path, "query_parameters"), rm.GetQueryParameters())
@@ -105,10 +107,10 @@ func compileRouteMatch(probs *problems, path string, rm *routev3.RouteMatch) rou
 func checkSeparatedPrefix(probs *problems, path, v string) {
 	switch {
 	case v == "":
-		probs.addf(path, "must not be empty")
+		probs.Addf(path, "must not be empty")
 	case strings.ContainsAny(v, "?#"):
-		probs.addf(path, "%q must not contain '?' or '#'", v)
+		probs.Addf(path, "%q must not contain '?' or '#'", v)
 	case strings.HasSuffix(v, "/"):
-		probs.addf(path, "%q must not end with '/'", v)
+		probs.Addf(path, "%q must not end with '/'", v)
 	}
 }

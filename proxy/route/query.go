@@ -4,6 +4,8 @@ import (
 	"bytes"
 
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+
+	"github.com/skiffmesh/skiff/proxy/matcher"
 )
 
 // queryKind is the kind of a compiled QueryParameterMatcher.
@@ -19,7 +21,7 @@ const (
 type queryMatcher struct {
 	name string
 	kind queryKind
-	str  stringMatcher
+	str  matcher.String
 }
 
 // matches evaluates the matcher against a raw query string as Envoy does: only the first
@@ -34,7 +36,7 @@ func (m *queryMatcher) matches(query []byte) bool {
 	case queryAbsent:
 		return !ok
 	}
-	return ok && m.str.match(v)
+	return ok && m.str.Match(v)
 }
 
 // queryValue returns the value of the first parameter called name in a raw query string. A
@@ -63,11 +65,11 @@ func compileQueryMatchers(probs *problems, path string, qms []*routev3.QueryPara
 	out := make([]queryMatcher, 0, len(qms))
 	for i, qm := range qms {
 		qpath := index(path, i)
-		m := queryMatcher{name: nonEmpty(probs, joinPath(qpath, "name"), qm.GetName())}
+		m := queryMatcher{name: probs.NonEmpty(joinPath(qpath, "name"), qm.GetName())}
 		switch s := qm.GetQueryParameterMatchSpecifier().(type) {
 		case *routev3.QueryParameterMatcher_StringMatch:
 			m.kind = queryString
-			m.str = compileStringMatcher(probs, joinPath(qpath, "string_match"), s.StringMatch)
+			m.str = matcher.CompileString(probs, joinPath(qpath, "string_match"), s.StringMatch)
 		case *routev3.QueryParameterMatcher_PresentMatch:
 			if !s.PresentMatch {
 				m.kind = queryAbsent

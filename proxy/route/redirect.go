@@ -149,7 +149,7 @@ func compileRedirect(probs *problems, path string, ra *routev3.RedirectAction, m
 		r.Scheme = "https"
 	}
 	if r.Port > 65535 {
-		probs.addf(joinPath(path, "port_redirect"), "%d is not a port", r.Port)
+		probs.Addf(joinPath(path, "port_redirect"), "%d is not a port", r.Port)
 	}
 	if r.Port != 0 {
 		r.port = ":" + strconv.FormatUint(uint64(r.Port), 10)
@@ -157,7 +157,7 @@ func compileRedirect(probs *problems, path string, ra *routev3.RedirectAction, m
 	r.pathHasQuery = strings.Contains(r.Path, "?")
 	var ok bool
 	if r.Status, ok = redirectStatus[ra.GetResponseCode()]; !ok {
-		probs.addf(joinPath(path, "response_code"), "unknown value %d", ra.GetResponseCode())
+		probs.Addf(joinPath(path, "response_code"), "unknown value %d", ra.GetResponseCode())
 	}
 	r.rewrite = compilePathRewrite(probs, path, m, r.PrefixRewrite, ra.GetRegexRewrite())
 	r.RegexRewrite = r.rewrite.regex

@@ -151,7 +151,7 @@ func parseRetryOn(probs *problems, path, s string) RetryOn {
 		}
 		i := slices.IndexFunc(retryOnNames, func(n retryOnName) bool { return n.name == name })
 		if i < 0 {
-			probs.add(path, fmt.Errorf("condition %q %w (supported: %s)", name, ErrUnsupported, RetryOn(0xff)))
+			probs.Add(path, fmt.Errorf("condition %q %w (supported: %s)", name, ErrUnsupported, RetryOn(0xff)))
 			continue
 		}
 		on |= retryOnNames[i].on
@@ -162,7 +162,7 @@ func parseRetryOn(probs *problems, path, s string) RetryOn {
 // retryBackOff reads retry_back_off at path into p.
 func retryBackOff(probs *problems, path string, bo *routev3.RetryPolicy_RetryBackOff, p *RetryPolicy) {
 	if bo.GetBaseInterval() == nil {
-		probs.addf(joinPath(path, "base_interval"), "required")
+		probs.Addf(joinPath(path, "base_interval"), "required")
 		return
 	}
 	base, ok := duration(probs, joinPath(path, "base_interval"), bo.GetBaseInterval(), 1)
@@ -177,7 +177,7 @@ func retryBackOff(probs *problems, path string, bo *routev3.RetryPolicy_RetryBac
 	maxd, ok := duration(probs, joinPath(path, "max_interval"), bo.GetMaxInterval(), 1)
 	maxd = max(maxd, time.Millisecond)
 	if ok && maxd < base {
-		probs.addf(joinPath(path, "max_interval"), "%v is less than base_interval %v", maxd, base)
+		probs.Addf(joinPath(path, "max_interval"), "%v is less than base_interval %v", maxd, base)
 	}
 	p.BackOffMax = maxd
 }

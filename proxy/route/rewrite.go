@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
+
+	"github.com/skiffmesh/skiff/proxy/matcher"
 )
 
 // RegexRewrite is a compiled regex_rewrite (RegexMatchAndSubstitute): every match of Pattern in
@@ -37,16 +39,16 @@ func (x *RegexRewrite) appendReplaceAll(dst, src []byte) []byte {
 // compileRegexRewrite compiles the RegexMatchAndSubstitute at path; nil after an error.
 func compileRegexRewrite(probs *problems, path string, rs *matcherv3.RegexMatchAndSubstitute) *RegexRewrite {
 	if rs.GetPattern() == nil {
-		probs.addf(joinPath(path, "pattern"), "required")
+		probs.Addf(joinPath(path, "pattern"), "required")
 		return nil
 	}
-	re := compileRegex(probs, joinPath(path, "pattern"), rs.GetPattern(), false)
+	re := matcher.CompileRegex(probs, joinPath(path, "pattern"), rs.GetPattern(), false)
 	if re == nil {
 		return nil
 	}
 	tmpl, err := expandTemplate(rs.GetSubstitution(), re.NumSubexp())
 	if err != nil {
-		probs.addf(joinPath(path, "substitution"), "%v", err)
+		probs.Addf(joinPath(path, "substitution"), "%v", err)
 		return nil
 	}
 	return &RegexRewrite{Pattern: rs.GetPattern().GetRegex(), Substitution: rs.GetSubstitution(), re: re, template: tmpl}
@@ -119,7 +121,7 @@ func compilePathRewrite(probs *problems, base string, m *routeMatch, prefix stri
 		p.regex = compileRegexRewrite(probs, joinPath(base, "regex_rewrite"), regex)
 	}
 	if p.hasPrefix && regex != nil {
-		probs.addf(base, "prefix_rewrite and regex_rewrite are mutually exclusive")
+		probs.Addf(base, "prefix_rewrite and regex_rewrite are mutually exclusive")
 	}
 	return p
 }

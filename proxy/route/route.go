@@ -111,7 +111,7 @@ type routeContext struct {
 func compileRoute(probs *problems, path string, rt *routev3.Route, ctx *routeContext) *Route {
 	r := &Route{Name: rt.GetName()}
 	if rt.GetMatch() == nil {
-		probs.addf(joinPath(path, "match"), "required")
+		probs.Addf(joinPath(path, "match"), "required")
 	} else {
 		r.match = compileRouteMatch(probs, joinPath(path, "match"), rt.GetMatch())
 	}
@@ -126,7 +126,7 @@ func compileRoute(probs *problems, path string, rt *routev3.Route, ctx *routeCon
 		r.Action = ActionDirectResponse
 		r.DirectResponse = compileDirectResponse(probs, joinPath(path, "direct_response"), a.DirectResponse, ctx.maxBody)
 	default:
-		probs.addf(path, "one of route, redirect or direct_response is required")
+		probs.Addf(path, "one of route, redirect or direct_response is required")
 	}
 	req := compileHeaderMutation(probs, joinPath(path, "request_headers_to_add"), joinPath(path, "request_headers_to_remove"),
 		rt.GetRequestHeadersToAdd(), rt.GetRequestHeadersToRemove())
@@ -140,7 +140,7 @@ func compileRoute(probs *problems, path string, rt *routev3.Route, ctx *routeCon
 func compileDirectResponse(probs *problems, path string, dr *routev3.DirectResponseAction, maxBody uint32) *DirectResponse {
 	out := &DirectResponse{Status: int(dr.GetStatus())}
 	if out.Status < 200 || out.Status > 599 {
-		probs.addf(joinPath(path, "status"), "%d is not in 200..599", dr.GetStatus())
+		probs.Addf(joinPath(path, "status"), "%d is not in 200..599", dr.GetStatus())
 	}
 	body := dr.GetBody()
 	switch {
@@ -151,7 +151,7 @@ func compileDirectResponse(probs *problems, path string, dr *routev3.DirectRespo
 		out.Body = slices.Clone(body.GetInlineBytes())
 	}
 	if uint64(len(out.Body)) > uint64(maxBody) {
-		probs.addf(joinPath(path, "body"), "%d bytes, more than max_direct_response_body_size_bytes %d", len(out.Body), maxBody)
+		probs.Addf(joinPath(path, "body"), "%d bytes, more than max_direct_response_body_size_bytes %d", len(out.Body), maxBody)
 	}
 	return out
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+
+	"github.com/skiffmesh/skiff/proxy/matcher"
 )
 
 // Table is a compiled RouteConfiguration: the virtual hosts and routes the HTTP connection
@@ -35,10 +37,10 @@ func Compile(rc *routev3.RouteConfiguration) (*Table, error) {
 	if rc == nil {
 		return nil, errors.New("route: compile: nil route configuration")
 	}
-	probs := &problems{resource: "route_config " + strconv.Quote(rc.GetName())}
+	probs := newProblems("route_config " + strconv.Quote(rc.GetName()))
 	warnings := checkFields(rc, probs)
-	if len(probs.errs) > 0 {
-		return nil, probs.err()
+	if len(probs.Errs()) > 0 {
+		return nil, probs.Err()
 	}
 	t := &Table{Name: rc.GetName(), Warnings: warnings, Source: rc}
 	if b := rc.GetValidateClusters(); b != nil {
@@ -48,18 +50,18 @@ func Compile(rc *routev3.RouteConfiguration) (*Table, error) {
 	t.domains = domainIndex{
 		exact:      make(map[string]*VirtualHost),
 		ignorePort: rc.GetIgnorePortInHostMatching(),
-		header:     lowerString(rc.GetVhostHeader()),
+		header:     matcher.LowerString(rc.GetVhostHeader()),
 	}
 	cfg := configBase(probs, rc)
 	for i, vh := range rc.GetVirtualHosts() {
 		t.VirtualHosts = append(t.VirtualHosts, compileVirtualHost(probs, index("virtual_hosts", i), vh, cfg, &t.domains))
 	}
-	if len(probs.errs) == 0 {
+	if len(probs.Errs()) == 0 {
 		if err := rc.Validate(); err != nil {
-			probs.add("", err)
+			probs.Add("", err)
 		}
 	}
-	if err := probs.err(); err != nil {
+	if err := probs.Err(); err != nil {
 		return nil, err
 	}
 	return t, nil

@@ -2,6 +2,8 @@ package route
 
 import (
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+
+	"github.com/skiffmesh/skiff/proxy/matcher"
 )
 
 // VirtualHost is one compiled virtual host of a Table. It is immutable and safe for concurrent use.
@@ -51,7 +53,7 @@ func (c *configLevel) order(route, vhost, config *HeaderMutation) HeaderMutation
 
 // compileVirtualHost compiles the VirtualHost at path and enters its domains into idx.
 func compileVirtualHost(probs *problems, path string, vh *routev3.VirtualHost, cfg *configLevel, idx *domainIndex) *VirtualHost {
-	v := &VirtualHost{Name: nonEmpty(probs, joinPath(path, "name"), vh.GetName())}
+	v := &VirtualHost{Name: probs.NonEmpty(joinPath(path, "name"), vh.GetName())}
 	vhostDomains(probs, joinPath(path, "domains"), vh.GetDomains(), v, idx)
 	req := compileHeaderMutation(probs, joinPath(path, "request_headers_to_add"), joinPath(path, "request_headers_to_remove"),
 		vh.GetRequestHeadersToAdd(), vh.GetRequestHeadersToRemove())
@@ -78,13 +80,13 @@ func compileVirtualHost(probs *problems, path string, vh *routev3.VirtualHost, c
 // vhostDomains lower-cases the domains of v and enters them into the index.
 func vhostDomains(probs *problems, path string, domains []string, v *VirtualHost, idx *domainIndex) {
 	if len(domains) == 0 {
-		probs.addf(path, "at least one domain is required")
+		probs.Addf(path, "at least one domain is required")
 	}
 	for i, d := range domains {
-		d = lowerString(d)
+		d = matcher.LowerString(d)
 		v.Domains = append(v.Domains, d)
 		if err := idx.add(d, v); err != nil {
-			probs.add(index(path, i), err)
+			probs.Add(index(path, i), err)
 		}
 	}
 }
