@@ -2,9 +2,10 @@
 #
 #   make build   bin/skiff and bin/demo-upstream
 #   make run     the demo: demo-upstream in the background, Skiff in the foreground (Ctrl-C stops both)
-#   make test    gofmt check, go vet, go test -race
+#   make test    gofmt check, go vet, go test -race, the dubbo-go interop tests
 #   make fuzz    every Fuzz* target for FUZZTIME each
 #   make bench   the benchmark scenarios; writes docs/benchmarks.md
+#   make bench-memory  memory at 100,000 and 500,000 endpoints, host stats on/off; writes docs/benchmarks.md
 #   make clean   removes build output
 
 SHELL := /bin/bash
@@ -16,7 +17,7 @@ BOOTSTRAP ?= examples/bootstrap.yaml
 FUZZTIME  ?= 30s
 TESTFLAGS ?= -race -count=1 -timeout 5m
 
-.PHONY: fuzz-short all build run test fmt-check vet fuzz bench clean
+.PHONY: fuzz-short all build run test test-interop fmt-check vet fuzz bench bench-xds bench-memory clean
 
 all: build
 
@@ -42,6 +43,15 @@ run: build
 test: fmt-check vet
 	$(GO) test $(TESTFLAGS) ./...
 	$(MAKE) --no-print-directory fuzz-short
+	$(MAKE) --no-print-directory test-interop
+
+# Dubbo proxying against real dubbo-go consumers and providers. The tests are their own module
+# (proxy/dubbo/interop, with its own go.mod) so that dubbo-go stays out of Skiff's dependencies;
+# `go test ./...` above does not enter it. They build cmd/skiff with -race themselves; the tests
+# run without it because dubbo-go's transport has data races of its own.
+INTEROPFLAGS ?= -count=1 -timeout 5m
+test-interop:
+	cd proxy/dubbo/interop && $(GO) vet ./... && $(GO) test $(INTEROPFLAGS) ./...
 
 # The decoders that face the network are fuzzed briefly on every test run
 # (their seed corpora already run in go test); `make fuzz` runs everything longer.
@@ -50,7 +60,11 @@ test: fmt-check vet
 FUZZSCALE ?= 1
 fuzz-short:
 	@for t in protocol/http:FuzzParseRequest:200000 protocol/http:FuzzParseResponse:200000 \
-		protocol/http:FuzzChunked:200000 proxy/route:FuzzMatch:50000 proxy/config:FuzzParseTranslate:200; do \
+		protocol/http:FuzzChunked:200000 proxy/route:FuzzMatch:50000 proxy/config:FuzzParseTranslate:200 \
+		protocol/dubbo:FuzzParseHeader:50000 protocol/dubbo:FuzzRequestHead:100000 protocol/dubbo:FuzzDecode:100000 \
+		protocol/dubbo:FuzzValues:50000 proxy/dubbo:FuzzConsumerStream:1000 proxy/dubbo:FuzzProviderStream:1000 \
+		proxy/config:FuzzTranslateLoadAssignment:20000 proxy/xds:FuzzResourceName:50000 \
+		proxy/server:FuzzParseClientHello:50000 proxy/server:FuzzSniffHTTP:50000; do \
 		pkg=$${t%%:*}; rest=$${t#*:}; name=$${rest%%:*}; n=$$(( $${rest#*:} * $(FUZZSCALE) )); \
 		echo "== fuzz $$pkg $$name ($${n} execs)"; \
 		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $${n}x ./$$pkg </dev/null || exit 1; \
@@ -75,6 +89,14 @@ fuzz:
 
 bench: build
 	$(GO) run ./bench/cmd/skiffbench -skiff ./$(BIN)/skiff -report docs/benchmarks.md
+
+# Memory at scale: 1,000 clusters with 100,000 and 500,000 endpoints, host stats on and off (~5 min).
+bench-memory: build
+	$(GO) run ./bench/memory/cmd/skiffmem -skiff ./$(BIN)/skiff -report docs/benchmarks.md
+
+# xDS at scale: 1,000 EDS clusters / 100,000 endpoints, then 1% of them changed (docs/xds.md).
+bench-xds: build
+	$(GO) run ./bench/xdsscale -skiff ./$(BIN)/skiff
 
 clean:
 	rm -rf $(BIN) *.test *.prof *.pprof cpu.out mem.out coverage.out

@@ -116,8 +116,8 @@ func TestRejectedBootstraps(t *testing.T) {
 		want string // substring of the message
 	}{
 		{"reject_tcp_proxy_access_log.yaml", listener + "filter_chains[0].filters[0].typed_config.access_log: not supported"},
-		{"reject_listener_filters.yaml", listener + "listener_filters: not supported"},
-		{"reject_cluster_eds.yaml", cluster + "type: EDS not supported"},
+		{"reject_listener_filters.yaml", listener + "listener_filters[0].typed_config.enable_ja3_fingerprinting: not supported"},
+		{"reject_cluster_eds.yaml", cluster + "eds_cluster_config: required for type EDS"},
 		{"reject_lb_maglev.yaml", cluster + "lb_policy: MAGLEV not supported"},
 		{"reject_unknown_key.yaml", `unknown field "no_such_field"`},
 		{"reject_bad_duration.yaml", `invalid google.protobuf.Duration value "one second"`},

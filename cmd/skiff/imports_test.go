@@ -77,9 +77,9 @@ var layersRules = []layersRule{
 	},
 	{
 		pkg:        "bench/...",
-		skiff:      []string{"bench/..."},
+		skiff:      []string{"bench/...", "protocol/..."},
 		thirdParty: []string{"..."},
-		why:        "bench drives real processes through public interfaces and imports no proxy, filters or protocol package",
+		why:        "bench drives real processes through public interfaces: it may encode requests with the wire codecs of protocol/..., and imports no proxy or filters package",
 	},
 	{
 		pkg:        "examples/...",
@@ -275,7 +275,8 @@ func TestLayersRules(t *testing.T) {
 		{name: "upgrade uses x/sys", pkg: "upgrade", imports: []string{"golang.org/x/sys/unix", "net"}},
 		{name: "upgrade imports gnet", pkg: "upgrade", imports: []string{"github.com/panjf2000/gnet/v2"}, want: "imports github.com/panjf2000/gnet/v2"},
 		{name: "interception imports proxy", pkg: "interception", imports: []string{mod + "/proxy"}, want: "interception imports example.com/m/proxy"},
-		{name: "bench imports protocol", pkg: "bench/cmd/skiffbench", imports: []string{mod + "/protocol/dubbo"}, want: "imports example.com/m/protocol/dubbo"},
+		{name: "bench imports protocol", pkg: "bench/cmd/skiffbench", imports: []string{mod + "/protocol/dubbo"}},
+		{name: "bench imports proxy", pkg: "bench/cmd/skiffbench", imports: []string{mod + "/proxy/config"}, want: "imports example.com/m/proxy/config"},
 		{name: "bench uses own packages", pkg: "bench/cmd/skiffbench", imports: []string{mod + "/bench", "fortio.org/fortio/fhttp"}},
 		{name: "cmd imports everything", pkg: "cmd/skiff", imports: []string{mod + "/proxy", mod + "/upgrade", mod + "/interception", mod + "/filters/router"}},
 		{name: "unknown top level", pkg: "util", imports: nil, want: "outside every rule"},

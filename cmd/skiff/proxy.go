@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"sync"
 	"syscall"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/skiffmesh/skiff/proxy/admin"
 	"github.com/skiffmesh/skiff/proxy/config"
 	"github.com/skiffmesh/skiff/proxy/server"
+	"github.com/skiffmesh/skiff/proxy/xds"
 )
 
 // initTimeout bounds how long startup waits for clusters (STRICT_DNS) before
@@ -123,11 +125,28 @@ func serve(f *proxyFlags, snap *config.Snapshot, log *slog.Logger, level *slog.L
 		return err
 	}
 	defer func() { _ = adm.Close(context.Background()) }()
+	var dyn *server.Dynamic
+	if snap.Dynamic != nil {
+		dyn = srv.EnableDynamic(server.DynamicOptions{DrainTime: f.drainTime})
+	}
 	if err := srv.Apply(snap); err != nil {
 		_ = srv.Shutdown(context.Background(), 0)
 		return err
 	}
-	if waitInit(starting, srv, log) {
+	ready, timeout, stopXDS := srv.WaitReady, initTimeout, func() {}
+	if dyn != nil {
+		client, stop, err := startXDS(snap, srv, dyn, log)
+		if err != nil {
+			_ = srv.Shutdown(context.Background(), 0)
+			return err
+		}
+		defer stop()
+		stopXDS = stop
+		// The initial_fetch_timeouts bound the wait for the control plane.
+		ready = func(ctx context.Context) error { return dyn.WaitReady(ctx, client.Initialized()) }
+		timeout = 0
+	}
+	if waitInit(starting, ready, timeout, log) {
 		log.Info("skiff is live", "version", version, "admin", adm.Addr().String(),
 			"listeners", len(snap.Listeners), "clusters", len(snap.Clusters), "loops", srv.Options().Loops)
 	}
@@ -142,6 +161,7 @@ func serve(f *proxyFlags, snap *config.Snapshot, log *slog.Logger, level *slog.L
 		log.Warn("second signal: exiting without draining")
 		os.Exit(1)
 	}()
+	stopXDS() // no listener may come back while the server drains
 	if err := srv.Shutdown(context.Background(), f.drainTime); err != nil {
 		return err
 	}
@@ -149,12 +169,16 @@ func serve(f *proxyFlags, snap *config.Snapshot, log *slog.Logger, level *slog.L
 	return nil
 }
 
-// waitInit waits up to initTimeout for every cluster to initialise. It returns false when ctx
+// waitInit waits up to timeout (0: no limit) for ready, which initialises the clusters (and with
+// xDS the first dynamic configuration) and marks the server live. It returns false when ctx
 // ended first (a signal, which serve's own signal channel has too).
-func waitInit(ctx context.Context, srv *server.Server, log *slog.Logger) bool {
-	tctx, cancel := context.WithTimeout(ctx, initTimeout)
+func waitInit(ctx context.Context, ready func(context.Context) error, timeout time.Duration, log *slog.Logger) bool {
+	tctx, cancel := ctx, context.CancelFunc(func() {})
+	if timeout > 0 {
+		tctx, cancel = context.WithTimeout(ctx, timeout)
+	}
 	defer cancel()
-	err := srv.WaitReady(tctx)
+	err := ready(tctx)
 	switch {
 	case err == nil:
 		return true
@@ -176,4 +200,30 @@ func sizeRuntime(concurrency int) int {
 		runtime.GOMAXPROCS(concurrency + 1)
 	}
 	return concurrency
+}
+
+// startXDS starts the ADS client of a bootstrap with dynamic_resources; stop ends it and waits.
+func startXDS(snap *config.Snapshot, srv *server.Server, dyn *server.Dynamic, log *slog.Logger) (*xds.Client, func(), error) {
+	opts := xds.Options{
+		Config: snap.Dynamic, Node: snap.Node, Target: dyn, Stats: srv.Stats(), Logger: log,
+	}
+	for _, c := range snap.Clusters {
+		opts.StaticClusters = append(opts.StaticClusters, c.Name)
+	}
+	for _, l := range snap.Listeners {
+		opts.StaticListeners = append(opts.StaticListeners, l.Name)
+	}
+	client, err := xds.New(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	dyn.SetDump(client.Dump)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		client.Run(ctx)
+	}()
+	var once sync.Once
+	return client, func() { once.Do(func() { cancel(); <-done }) }, nil
 }

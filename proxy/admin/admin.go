@@ -80,6 +80,7 @@ func (a *Admin) Handler() http.Handler {
 	mux.HandleFunc("GET /listeners", a.listeners)
 	mux.HandleFunc("GET /runtime", a.runtime)
 	mux.HandleFunc("GET /logging", a.logging)
+	mux.HandleFunc("GET /memory", a.memory)
 	for path, h := range map[string]http.HandlerFunc{
 		"/healthcheck/fail": a.healthFail,
 		"/healthcheck/ok":   a.healthOK,
@@ -109,6 +110,7 @@ var endpoints = [][2]string{
 	{"/config_dump", "dump current Envoy configs"},
 	{"/clusters", "upstream cluster status (?format=json)"},
 	{"/listeners", "print listener info (?format=json)"},
+	{"/memory", "print current allocation/heap usage (?gc to collect garbage first)"},
 	{"/runtime", "print runtime values"},
 	{"/runtime_modify", "POST: modify runtime values (?key=value)"},
 	{"/logging", "POST: change the log level (?level=debug|info|warn|error)"},

@@ -1,6 +1,10 @@
 package config
 
-import "google.golang.org/protobuf/reflect/protoreflect"
+import (
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/skiffmesh/skiff/proxy/fieldcheck"
+)
 
 // This file is the allow-table: the Envoy v3 messages and fields Skiff implements. The walker
 // (walk.go) rejects every populated field that is not listed here. Extend it together with the
@@ -9,18 +13,18 @@ import "google.golang.org/protobuf/reflect/protoreflect"
 // The tables are read-only after package initialisation.
 
 // rule says how the walker treats a populated field.
-type rule uint8
+type rule = fieldcheck.Rule
 
 const (
 	// unsupported is the zero rule: the field is set but Skiff does not implement it.
-	unsupported rule = iota
+	unsupported = fieldcheck.Unsupported
 	// allow accepts the field; the walker checks its contents too.
-	allow
+	allow = fieldcheck.Allow
 	// warn accepts the field without looking inside and records a warning that it is ignored.
-	warn
+	warn = fieldcheck.Warn
 	// separate accepts the field; its contents are checked when the translator handles them on
 	// their own (listeners and clusters of a bootstrap).
-	separate
+	separate = fieldcheck.Separate
 )
 
 // allowedWhole lists messages accepted with all their contents, because they are plain values
@@ -103,7 +107,7 @@ var allowedFields = map[protoreflect.FullName]map[protoreflect.Name]rule{
 		"least_request_lb_config": allow, "load_assignment": allow, "circuit_breakers": allow,
 		"dns_refresh_rate": allow, "dns_lookup_family": allow,
 		"per_connection_buffer_limit_bytes": allow, "common_lb_config": allow,
-		"upstream_bind_config": allow, "cleanup_interval": allow,
+		"upstream_bind_config": allow, "cleanup_interval": allow, "lb_subset_config": allow,
 	},
 	"envoy.config.core.v3.BindConfig":                      {"source_address": allow},
 	"envoy.config.cluster.v3.Cluster.LeastRequestLbConfig": {"choice_count": allow},
@@ -112,6 +116,12 @@ var allowedFields = map[protoreflect.FullName]map[protoreflect.Name]rule{
 	"envoy.config.cluster.v3.CircuitBreakers.Thresholds": {
 		"priority": allow, "max_connections": allow, "max_pending_requests": allow,
 		"max_requests": allow, "max_retries": allow,
+	},
+	"envoy.config.cluster.v3.Cluster.LbSubsetConfig": {
+		"fallback_policy": allow, "default_subset": allow, "subset_selectors": allow,
+	},
+	"envoy.config.cluster.v3.Cluster.LbSubsetConfig.LbSubsetSelector": {
+		"keys": allow, "fallback_policy": allow, "fallback_keys_subset": allow,
 	},
 
 	// Endpoints.

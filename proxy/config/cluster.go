@@ -23,8 +23,11 @@ const (
 type Cluster struct {
 	// Name is the cluster name, unique within a snapshot.
 	Name string
-	// Type is how endpoints are found: Static or StrictDNS.
+	// Type is how endpoints are found: Static, StrictDNS, OriginalDst or EDS.
 	Type ClusterType
+	// EDSServiceName is the ClusterLoadAssignment an EDS cluster subscribes to:
+	// eds_cluster_config.service_name, or the cluster name when unset (eds.go).
+	EDSServiceName string
 	// ConnectTimeout bounds each upstream connect (default 5s; always > 0).
 	ConnectTimeout time.Duration
 	// LBPolicy is the load-balancing policy (default RoundRobin).
@@ -50,6 +53,8 @@ type Cluster struct {
 	// CleanupInterval is how often an OriginalDst cluster forgets destinations that have no
 	// connections (cleanup_interval, default 5s).
 	CleanupInterval time.Duration
+	// Subset is lb_subset_config (subset.go): the subset load balancer; nil when not set.
+	Subset *SubsetConfig
 	// Source is the resource this cluster was translated from. Do not modify it.
 	Source *clusterv3.Cluster
 }
@@ -92,6 +97,8 @@ func translateCluster(c *clusterv3.Cluster, base string) (*Cluster, error) {
 	clusterConnections(probs, c, out)
 	clusterBalancing(probs, c, out)
 	clusterDNS(probs, c, out)
+	out.Subset = translateSubset(probs, c.GetLbSubsetConfig())
+	protocolOptions(probs, c, base)
 	out.Endpoints = endpoints(probs, c.GetLoadAssignment(), out.Type)
 	if len(probs.errs) == 0 {
 		validate(probs, "", c)
@@ -109,6 +116,8 @@ func clusterType(probs *problems, c *clusterv3.Cluster, out *Cluster) {
 		out.Type = Static
 	case clusterv3.Cluster_STRICT_DNS:
 		out.Type = StrictDNS
+	case clusterv3.Cluster_EDS:
+		edsCluster(probs, c, out)
 	case clusterv3.Cluster_ORIGINAL_DST:
 		out.Type = OriginalDst
 		if la := c.GetLoadAssignment(); len(la.GetEndpoints()) > 0 {

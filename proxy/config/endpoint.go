@@ -1,8 +1,11 @@
 package config
 
 import (
+	"maps"
 	"net/netip"
+	"slices"
 	"strconv"
+	"strings"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	endpointv3 "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
@@ -33,19 +36,80 @@ type Endpoint struct {
 }
 
 // endpoints flattens a load assignment into endpoints. STATIC clusters need IP addresses.
+// Equal metadata maps are shared, and the slice has no spare capacity: a cluster may have hundreds
+// of thousands of endpoints.
 func endpoints(probs *problems, la *endpointv3.ClusterLoadAssignment, typ ClusterType) []Endpoint {
-	var out []Endpoint
+	n := 0
+	for _, loc := range la.GetEndpoints() {
+		n += len(loc.GetLbEndpoints())
+	}
+	out := make([]Endpoint, 0, n)
+	shared := metadataSet{}
 	for i, loc := range la.GetEndpoints() {
 		lpath := index("load_assignment.endpoints", i)
 		for j, lb := range loc.GetLbEndpoints() {
-			path := index(joinPath(lpath, "lb_endpoints"), j)
-			if ep, ok := endpoint(probs, path, lb, typ); ok {
+			ep, ok := plainEndpoint(lb)
+			if !ok {
+				ep, ok = endpoint(probs, index(joinPath(lpath, "lb_endpoints"), j), lb, typ)
+			}
+			if ok {
 				ep.Priority = loc.GetPriority()
+				ep.Metadata = shared.intern(ep.Metadata)
 				out = append(out, ep)
 			}
 		}
 	}
+	if len(out) == 0 {
+		return nil
+	}
 	return out
+}
+
+// metadataSet interns metadata maps: endpoints with equal metadata share one map.
+type metadataSet map[string]map[string]string
+
+// intern returns the map equal to m seen first (m itself if it is new); nil stays nil.
+func (ms metadataSet) intern(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	keys := slices.Sorted(maps.Keys(m))
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(k)
+		b.WriteByte(0)
+		b.WriteString(m[k])
+		b.WriteByte(0)
+	}
+	if old, ok := ms[b.String()]; ok {
+		return old
+	}
+	ms[b.String()] = m
+	return m
+}
+
+// plainEndpoint translates the common lb_endpoints entry (an IP literal and port, an optional
+// hostname and weight, no metadata) without building field paths, which would cost several
+// allocations per endpoint; ok is false for anything else, which endpoint then checks in full.
+func plainEndpoint(lb *endpointv3.LbEndpoint) (Endpoint, bool) {
+	sa := lb.GetEndpoint().GetAddress().GetSocketAddress()
+	if sa == nil || sa.GetProtocol() != corev3.SocketAddress_TCP || lb.GetMetadata() != nil {
+		return Endpoint{}, false
+	}
+	if ip, err := netip.ParseAddr(sa.GetAddress()); err != nil || ip.Zone() != "" {
+		return Endpoint{}, false
+	}
+	port := sa.GetPortValue()
+	if port < 1 || port > 65535 {
+		return Endpoint{}, false
+	}
+	w := uint32(1)
+	if lw := lb.GetLoadBalancingWeight(); lw != nil {
+		if w = lw.GetValue(); w == 0 {
+			return Endpoint{}, false
+		}
+	}
+	return Endpoint{Address: sa.GetAddress(), Port: port, Weight: w, Hostname: lb.GetEndpoint().GetHostname()}, true
 }
 
 // endpoint translates one lb_endpoints entry at path.

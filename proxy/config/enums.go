@@ -12,6 +12,8 @@ const (
 	// OriginalDst clusters connect to the original destination of the downstream connection (the
 	// accepted socket's local address under transparent interception); they list no endpoints.
 	OriginalDst
+	// EDS clusters get their endpoints from ClusterLoadAssignments delivered over xDS (eds.go).
+	EDS
 )
 
 // String returns Envoy's name for the type.
@@ -23,6 +25,8 @@ func (t ClusterType) String() string {
 		return "STRICT_DNS"
 	case OriginalDst:
 		return "ORIGINAL_DST"
+	case EDS:
+		return "EDS"
 	}
 	return "ClusterType(?)"
 }

@@ -5,6 +5,7 @@ import (
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
+	dubbov3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/dubbo_proxy/v3"
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	tcpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/tcp_proxy/v3"
 	"google.golang.org/protobuf/proto"
@@ -21,6 +22,14 @@ type FilterChain struct {
 	TCPProxy *TCPProxy
 	// HTTP is the http_connection_manager filter.
 	HTTP *HTTPConnectionManager
+	// Dubbo is the dubbo_proxy filter (one of TCPProxy, HTTP and Dubbo is set).
+	Dubbo *DubboProxy
+	// RequiresTLS says the chain's transport_socket is envoy.transport_sockets.tls, which Skiff
+	// does not implement yet: a connection that selects this chain is refused (istio.go).
+	RequiresTLS bool
+	// Skipped lists the telemetry-only network filters left out of the chain (istio.go), as
+	// "path name (type)"; they are counted and logged when the listener is applied.
+	Skipped []string
 }
 
 // ChainMatch is a translated filter_chain_match. Empty fields match anything.
@@ -33,24 +42,36 @@ type ChainMatch struct {
 	SourcePrefixRanges []netip.Prefix
 	// SourcePorts are the peer ports to match.
 	SourcePorts []uint16
+	// ServerNames are the SNI names to match, lower case; "*.example.com" is a wildcard.
+	ServerNames []string
+	// TransportProtocol is "raw_buffer" or "tls" (detected by tls_inspector); "" = any.
+	TransportProtocol string
+	// ApplicationProtocols are ALPN values (from tls_inspector) or http_inspector's result.
+	ApplicationProtocols []string
 }
 
 // translateFilterChain translates one filter chain at path.
 func translateFilterChain(probs *problems, path string, fc *listenerv3.FilterChain) *FilterChain {
 	out := &FilterChain{Name: fc.GetName()}
 	out.Match = translateMatch(probs, joinPath(path, "filter_chain_match"), fc.GetFilterChainMatch())
+	out.RequiresTLS = chainTransport(probs, joinPath(path, "transport_socket"), fc.GetTransportSocket())
 	filters := fc.GetFilters()
-	if len(filters) == 0 {
-		probs.addf(joinPath(path, "filters"), "a network filter is required")
-		return out
-	}
+	terminal := false
 	for i, f := range filters {
 		fpath := index(joinPath(path, "filters"), i)
-		if i > 0 {
-			probs.addf(fpath, "%w after a terminal filter (tcp_proxy and http_connection_manager are the only network filters for now)", ErrUnsupported)
+		if skip, ok := telemetryFilter(f.GetName(), f.GetTypedConfig()); ok {
+			out.Skipped = append(out.Skipped, index("filters", i)+" "+skip)
 			continue
 		}
+		if terminal {
+			probs.addf(fpath, "%w after a terminal filter (only telemetry filters Skiff skips may come before it)", ErrUnsupported)
+			continue
+		}
+		terminal = true
 		networkFilter(probs, fpath, f, out)
+	}
+	if !terminal {
+		probs.addf(joinPath(path, "filters"), "a network filter is required")
 	}
 	return out
 }
@@ -72,6 +93,8 @@ func networkFilter(probs *problems, path string, f *listenerv3.Filter, out *Filt
 		out.TCPProxy = translateTCPProxy(probs, joinPath(path, "typed_config"), m)
 	case *hcmv3.HttpConnectionManager:
 		out.HTTP = translateHCM(probs, joinPath(path, "typed_config"), m)
+	case *dubbov3.DubboProxy:
+		out.Dubbo = translateDubbo(probs, joinPath(path, "typed_config"), m)
 	default:
 		probs.addf(joinPath(path, "typed_config"), "%s is %w as a network filter", msg.ProtoReflect().Descriptor().FullName(), ErrUnsupported)
 	}
@@ -92,6 +115,7 @@ func translateMatch(probs *problems, path string, m *listenerv3.FilterChainMatch
 		port, _ := checkPort(probs, index(joinPath(path, "source_ports"), i), p, needPort)
 		out.SourcePorts = append(out.SourcePorts, port)
 	}
+	matchProtocols(probs, path, m, &out)
 	return out
 }
 

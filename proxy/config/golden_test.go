@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"google.golang.org/protobuf/proto"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -32,8 +34,8 @@ func TestTranslateGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if s.Bootstrap != b {
-				t.Error("Snapshot.Bootstrap is not the source bootstrap")
+			if !proto.Equal(s.DumpBootstrap(dumpSources(s)), b) {
+				t.Error("Snapshot.Bootstrap does not dump back to the source bootstrap")
 			}
 			got := dumpSnapshot(s)
 			path := filepath.Join("testdata", tc.golden)

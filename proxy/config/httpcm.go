@@ -23,8 +23,10 @@ const (
 type HTTPConnectionManager struct {
 	// StatPrefix prefixes the stats (`http.<stat_prefix>.`); never empty.
 	StatPrefix string
-	// RouteConfig is the inline route_config (RDS comes with xDS).
+	// RouteConfig is the inline route_config; nil when RDSName is set.
 	RouteConfig *routev3.RouteConfiguration
+	// RDSName is rds.route_config_name: the route configuration comes over xDS (dynamic_rds.go).
+	RDSName string
 	// Filters are the http_filters before the router, in order.
 	Filters []HTTPFilter
 	// AccessLogs are the access loggers, written once per request.
@@ -86,9 +88,7 @@ func translateHCM(probs *problems, path string, m *hcmv3.HttpConnectionManager) 
 	default:
 		probs.addf(joinPath(path, "codec_type"), "%s %w (HTTP/1.1 only for now)", m.GetCodecType(), ErrUnsupported)
 	}
-	if out.RouteConfig == nil {
-		probs.addf(joinPath(path, "route_config"), "required (rds is not supported yet)")
-	}
+	out.RDSName = rdsName(probs, path, m)
 	if v := m.GetMaxRequestHeadersKb(); v != nil {
 		out.MaxRequestHeadersKB = v.GetValue()
 	}
@@ -137,6 +137,9 @@ func httpFilters(probs *problems, path string, fs []*hcmv3.HttpFilter) []HTTPFil
 	var out []HTTPFilter
 	for i, f := range fs[:len(fs)-1] {
 		fpath := index(path, i)
+		if _, skip := telemetryFilter(f.GetName(), f.GetTypedConfig()); skip {
+			continue // telemetry only (istio.go); counted by Listener.SkippedFilters
+		}
 		tc := f.GetTypedConfig()
 		if tc == nil {
 			probs.addf(joinPath(fpath, "typed_config"), "required")
@@ -148,6 +151,9 @@ func httpFilters(probs *problems, path string, fs []*hcmv3.HttpFilter) []HTTPFil
 			continue
 		}
 		name := string(msg.ProtoReflect().Descriptor().FullName())
+		if inner, ok := typedStructURL(tc); ok {
+			name = typeURLName(inner) // Skiff's own filters (e.g. filters/stats) come as TypedStructs
+		}
 		if name == routerTypeName {
 			probs.addf(fpath, "the router must be the last filter")
 			continue

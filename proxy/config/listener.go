@@ -37,6 +37,14 @@ type Listener struct {
 	FilterChains []*FilterChain
 	// DefaultChain is default_filter_chain: used when no chain matches. May be nil.
 	DefaultChain *FilterChain
+	// BindToPort is bind_to_port (default true). A listener with false gets no socket: it only
+	// serves connections handed over by a listener with UseOriginalDst (istio.go).
+	BindToPort bool
+	// UseOriginalDst is use_original_dst: hand each accepted connection to the listener whose
+	// address is the connection's original destination, if there is one.
+	UseOriginalDst bool
+	// ListenerFilters are the listener_filters Skiff implements (istio.go).
+	ListenerFilters ListenerFilters
 	// Source is the resource this listener was translated from. Do not modify it.
 	Source *listenerv3.Listener
 
@@ -45,19 +53,30 @@ type Listener struct {
 }
 
 // Select returns the filter chain serving a connection accepted with local (original destination)
-// address dst from peer src, or nil when no chain matches and there is no default chain.
+// address dst from peer src, with nothing detected by listener filters (transport protocol
+// raw_buffer, no SNI, no ALPN): SelectConn with only the addresses set.
+func (l *Listener) Select(dst, src netip.AddrPort) *FilterChain {
+	return l.SelectConn(&ConnInfo{Dst: dst, Src: src})
+}
+
+// SelectConn returns the filter chain serving the connection ci describes, or nil when no chain
+// matches and there is no default chain.
 //
 // It follows Envoy's filter_chain_match order: destination_port (chains naming the port, if any
 // do, else chains without a port), then the longest matching prefix_ranges entry (chains without
-// prefix_ranges match any address), then the longest matching source_prefix_ranges entry, then
-// source_ports (an exact port, else chains without source_ports). Like Envoy it does not backtrack:
-// once a level has picked the most specific candidates, a mismatch further down yields the default
-// chain. IPv4-mapped IPv6 addresses are matched as IPv4.
+// prefix_ranges match any address), then server_names (exact, then the longest wildcard, then
+// chains without names), transport_protocol (exact, else chains without one), the first of the
+// connection's application protocols that a chain names (else chains without
+// application_protocols), the longest matching source_prefix_ranges entry, then source_ports (an
+// exact port, else chains without source_ports). Like Envoy it does not backtrack: once a level
+// has picked the most specific candidates, a mismatch further down yields the default chain.
+// IPv4-mapped IPv6 addresses are matched as IPv4. A chain with RequiresTLS is returned like any
+// other; the caller refuses the connection.
 //
-// Select does not allocate and is safe for concurrent use. It only works on listeners returned by
-// TranslateListener or Translate; on any other Listener value it returns DefaultChain.
-func (l *Listener) Select(dst, src netip.AddrPort) *FilterChain {
-	if c := l.match.find(dst, src); c != nil {
+// SelectConn does not allocate and is safe for concurrent use. It only works on listeners
+// returned by TranslateListener or Translate; on any other Listener value it returns DefaultChain.
+func (l *Listener) SelectConn(ci *ConnInfo) *FilterChain {
+	if c := l.match.find(ci); c != nil {
 		return c
 	}
 	return l.DefaultChain
@@ -107,9 +126,9 @@ func listenerSocket(probs *problems, l *listenerv3.Listener, out *Listener) {
 	if l.GetFreebind().GetValue() {
 		probs.addf("freebind", "true is %w", ErrUnsupported)
 	}
-	if b := l.GetBindToPort(); b != nil && !b.GetValue() {
-		probs.addf("bind_to_port", "false is %w", ErrUnsupported)
-	}
+	out.BindToPort = l.GetBindToPort() == nil || l.GetBindToPort().GetValue()
+	out.UseOriginalDst = l.GetUseOriginalDst().GetValue()
+	out.ListenerFilters = listenerFilters(probs, l)
 	out.SocketMark = socketMark(probs, l)
 }
 

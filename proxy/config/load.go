@@ -33,9 +33,12 @@ func Parse(data []byte) (*bootstrapv3.Bootstrap, error) {
 
 // parse decodes a bootstrap; source names it in errors.
 func parse(data []byte, source string) (*bootstrapv3.Bootstrap, error) {
-	js, err := yaml.YAMLToJSON(data)
-	if err != nil {
-		return nil, fmt.Errorf("config: parse %s: %w", source, err)
+	js := data
+	if t := bytes.TrimSpace(data); len(t) == 0 || t[0] != '{' { // JSON needs no YAML pass (large bootstraps)
+		var err error
+		if js, err = yaml.YAMLToJSON(data); err != nil {
+			return nil, fmt.Errorf("config: parse %s: %w", source, err)
+		}
 	}
 	if t := bytes.TrimSpace(js); len(t) == 0 || bytes.Equal(t, []byte("null")) {
 		return nil, fmt.Errorf("config: parse %s: %w", source, ErrEmpty)

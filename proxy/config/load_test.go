@@ -77,7 +77,7 @@ static_resources:
 		t.Fatal(err)
 	}
 	_, err = Translate(b)
-	want := `listener "http": static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config: required (rds is not supported yet)`
+	want := `listener "http": static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config: route_config or rds is required`
 	if err == nil || err.Error() != want {
 		t.Errorf("Translate error = %v\nwant %s", err, want)
 	}

@@ -94,7 +94,7 @@ func TestTranslateRejects(t *testing.T) {
 		{"dynamic_resources", func(b *bootstrapv3.Bootstrap) {
 			b.DynamicResources = &bootstrapv3.Bootstrap_DynamicResources{}
 			b.DynamicResources.LdsResourcesLocator = "xdstp://x"
-		}, "dynamic_resources: not supported", true},
+		}, "dynamic_resources.lds_resources_locator: not supported", true},
 		{"stats_flush_interval", func(b *bootstrapv3.Bootstrap) {
 			b.StatsFlushInterval = durationpb.New(1)
 		}, "stats_flush_interval: not supported", true},
@@ -120,24 +120,16 @@ func TestTranslateRejects(t *testing.T) {
 		}, `layered_runtime.layers[0].static_layer["a.b"]: only string`, false},
 
 		// Listener.
-		{"listener_filters", func(b *bootstrapv3.Bootstrap) {
-			lis(b).ListenerFilters = []*listenerv3.ListenerFilter{{Name: "envoy.filters.listener.tls_inspector"}}
-		}, l0 + "listener_filters: not supported", true},
-		{"use_original_dst", func(b *bootstrapv3.Bootstrap) {
-			lis(b).UseOriginalDst = wrapperspb.Bool(true)
-		}, l0 + "use_original_dst: not supported", true},
+		{"listener filter of another kind", func(b *bootstrapv3.Bootstrap) {
+			lis(b).ListenerFilters = []*listenerv3.ListenerFilter{{Name: "x", ConfigType: &listenerv3.ListenerFilter_TypedConfig{
+				TypedConfig: mustAny(&tcpv3.TcpProxy{})}}}
+		}, l0 + "listener_filters[0].typed_config: envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy is not supported as a listener filter", true},
 		{"additional_addresses", func(b *bootstrapv3.Bootstrap) {
 			lis(b).AdditionalAddresses = []*listenerv3.AdditionalAddress{{Address: sockAddr("127.0.0.2", 1)}}
 		}, l0 + "additional_addresses: not supported", true},
-		{"listener access_log", func(b *bootstrapv3.Bootstrap) {
-			lis(b).AccessLog = []*accesslogv3.AccessLog{{Name: "x"}}
-		}, l0 + "access_log: not supported", true},
 		{"freebind true", func(b *bootstrapv3.Bootstrap) {
 			lis(b).Freebind = wrapperspb.Bool(true)
 		}, l0 + "freebind: true is not supported", true},
-		{"bind_to_port false", func(b *bootstrapv3.Bootstrap) {
-			lis(b).BindToPort = wrapperspb.Bool(false)
-		}, l0 + "bind_to_port: false is not supported", true},
 		{"buffer limit 0", func(b *bootstrapv3.Bootstrap) {
 			lis(b).PerConnectionBufferLimitBytes = wrapperspb.UInt32(0)
 		}, l0 + "per_connection_buffer_limit_bytes: 0 (unlimited) is not supported", true},
@@ -177,15 +169,16 @@ func TestTranslateRejects(t *testing.T) {
 		}, `listener "other": static_resources.listeners[1].address: 127.0.0.1:10000 already used`, false},
 
 		// Filter chains.
-		{"transport_socket", func(b *bootstrapv3.Bootstrap) {
-			chain(b).TransportSocket = &corev3.TransportSocket{Name: "tls"}
-		}, fc0 + "transport_socket: not supported", true},
-		{"server_names", func(b *bootstrapv3.Bootstrap) {
-			chain(b).FilterChainMatch = &listenerv3.FilterChainMatch{ServerNames: []string{"a.example"}}
-		}, fc0 + "filter_chain_match.server_names: not supported", true},
-		{"transport_protocol", func(b *bootstrapv3.Bootstrap) {
-			chain(b).FilterChainMatch = &listenerv3.FilterChainMatch{TransportProtocol: "tls"}
-		}, fc0 + "filter_chain_match.transport_protocol: not supported", true},
+		{"transport_socket of another kind", func(b *bootstrapv3.Bootstrap) {
+			chain(b).TransportSocket = &corev3.TransportSocket{Name: "x", ConfigType: &corev3.TransportSocket_TypedConfig{
+				TypedConfig: mustAny(&tcpv3.TcpProxy{})}}
+		}, fc0 + "transport_socket.typed_config: envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy is not supported as a transport socket", true},
+		{"bad server name", func(b *bootstrapv3.Bootstrap) {
+			chain(b).FilterChainMatch = &listenerv3.FilterChainMatch{ServerNames: []string{"a.*.example"}}
+		}, fc0 + `filter_chain_match.server_names[0]: "a.*.example" is not a server name`, false},
+		{"transport_protocol other than raw_buffer and tls", func(b *bootstrapv3.Bootstrap) {
+			chain(b).FilterChainMatch = &listenerv3.FilterChainMatch{TransportProtocol: "quic"}
+		}, fc0 + `filter_chain_match.transport_protocol: "quic" not supported`, true},
 		{"bad prefix", func(b *bootstrapv3.Bootstrap) {
 			chain(b).FilterChainMatch = &listenerv3.FilterChainMatch{PrefixRanges: []*corev3.CidrRange{{AddressPrefix: "10.0.0.0", PrefixLen: wrapperspb.UInt32(33)}}}
 		}, fc0 + "filter_chain_match.prefix_ranges[0].prefix_len: 33 is longer", false},
@@ -217,7 +210,7 @@ func TestTranslateRejects(t *testing.T) {
 		}, fc0 + "filters[0].config_discovery: not supported", true},
 		{"http_connection_manager", func(b *bootstrapv3.Bootstrap) {
 			chain(b).Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(&hcmv3.HttpConnectionManager{StatPrefix: "h"})}
-		}, fc0 + "filters[0].typed_config.route_config: required (rds is not supported yet)", false},
+		}, fc0 + "filters[0].typed_config.route_config: route_config or rds is required", false},
 		{"TypedStruct", func(b *bootstrapv3.Bootstrap) {
 			chain(b).Filters[0].ConfigType = &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(&udpav1.TypedStruct{TypeUrl: "type.skiff.dev/skiff.Nothing"})}
 		}, fc0 + `filters[0].typed_config: udpa.type.v1.TypedStruct with type_url "type.skiff.dev/skiff.Nothing" not supported`, true},
@@ -262,9 +255,9 @@ func TestTranslateRejects(t *testing.T) {
 		}, tp0 + "tunneling_config: not supported", true},
 
 		// Clusters.
-		{"EDS", func(b *bootstrapv3.Bootstrap) {
-			clu(b).ClusterDiscoveryType = &clusterv3.Cluster_Type{Type: clusterv3.Cluster_EDS}
-		}, c0 + "type: EDS not supported", true},
+		{"LOGICAL_DNS", func(b *bootstrapv3.Bootstrap) {
+			clu(b).ClusterDiscoveryType = &clusterv3.Cluster_Type{Type: clusterv3.Cluster_LOGICAL_DNS}
+		}, c0 + "type: LOGICAL_DNS not supported", true},
 		{"cluster_type", func(b *bootstrapv3.Bootstrap) {
 			clu(b).ClusterDiscoveryType = &clusterv3.Cluster_ClusterType{ClusterType: &clusterv3.Cluster_CustomClusterType{Name: "x"}}
 		}, c0 + "cluster_type: not supported", true},

@@ -29,6 +29,9 @@ type Snapshot struct {
 	Listeners []*Listener
 	// Clusters in config order; names are unique.
 	Clusters []*Cluster
+	// Dynamic is dynamic_resources: where xDS delivers more listeners and clusters from; nil
+	// when the bootstrap has none (dynamic.go).
+	Dynamic *DynamicConfig
 	// Runtime holds the static_layer values of layered_runtime, flattened to "a.b.c" keys with
 	// values as strings (later layers override earlier ones); never nil.
 	Runtime map[string]string
@@ -67,10 +70,15 @@ func Translate(b *bootstrapv3.Bootstrap) (*Snapshot, error) {
 	errs = append(errs, err)
 	s.Clusters, err = staticClusters(b.GetStaticResources().GetClusters())
 	errs = append(errs, err)
+	if err == nil {
+		s.Dynamic, err = translateDynamic(b.GetDynamicResources(), s.Clusters)
+		errs = append(errs, err, checkHTTP2Clusters(s.Clusters, s.Dynamic))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	s.Warnings = append(s.Warnings, undefinedClusters(s)...)
+	CompactSnapshot(s) // no per-endpoint protos retained (stats_endpoints.go)
 	return s, nil
 }
 

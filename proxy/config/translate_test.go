@@ -30,9 +30,9 @@ func TestTranslateListenerOnItsOwn(t *testing.T) {
 	}
 
 	// Errors of a resource on its own have paths relative to the resource.
-	l.ListenerFilters = []*listenerv3.ListenerFilter{{Name: "envoy.filters.listener.original_dst"}}
+	l.AdditionalAddresses = []*listenerv3.AdditionalAddress{{Address: sockAddr("127.0.0.2", 1)}}
 	_, err = TranslateListener(l)
-	if want := `listener "in_8080": listener_filters: not supported`; err == nil || err.Error() != want {
+	if want := `listener "in_8080": additional_addresses: not supported`; err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %s", err, want)
 	}
 }
@@ -55,9 +55,9 @@ func TestTranslateClusterOnItsOwn(t *testing.T) {
 	if !reflect.DeepEqual(got, &want) {
 		t.Errorf("TranslateCluster = %+v\nwant %+v", got, want)
 	}
-	c.ClusterDiscoveryType = &clusterv3.Cluster_Type{Type: clusterv3.Cluster_EDS}
+	c.ClusterDiscoveryType = &clusterv3.Cluster_Type{Type: clusterv3.Cluster_LOGICAL_DNS}
 	_, err = TranslateCluster(c)
-	if want := `cluster "up": type: EDS not supported`; err == nil || err.Error() != want {
+	if want := `cluster "up": type: LOGICAL_DNS not supported`; err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %s", err, want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/skiffmesh/skiff/proxy/engine"
+	"github.com/skiffmesh/skiff/proxy/stats"
 	"github.com/skiffmesh/skiff/proxy/upstream"
 )
 
@@ -22,6 +23,7 @@ type pools struct {
 	cstats map[string]*clusterStats // loop-local cache of Shared.cluster
 	enc    []byte                   // scratch buffer for encoding heads
 	logBuf []byte                   // scratch buffer for access log lines
+	prune  *engine.Timer            // sweeps removed hosts' pools (prune.go); idle while byHost is empty
 }
 
 func loopPools(l *engine.Loop, sh *Shared) *pools {
@@ -39,6 +41,9 @@ type hostPool struct {
 	idle    []*upconn
 	waiting []*stream
 	dialing int // dials in progress
+	conns   int // open connections, idle or busy
+	gauge   *stats.Gauge
+	dropped bool // no longer in p.byHost (prune.go)
 }
 
 // clusterStats returns a cluster's HTTP stats without taking the shared lock
@@ -58,8 +63,10 @@ func (p *pools) clusterStats(name string) *clusterStats {
 func (p *pools) get(cl *upstream.Cluster, h *upstream.Host) *hostPool {
 	hp, ok := p.byHost[h]
 	if !ok || hp.cluster != cl {
-		hp = &hostPool{p: p, cluster: cl, host: h}
-		p.byHost[h] = hp
+		if ok {
+			p.drop(hp)
+		}
+		hp = p.add(cl, h)
 	}
 	return hp
 }
@@ -126,8 +133,9 @@ func (hp *hostPool) release(uc *upconn) {
 		st.attach(uc)
 		return
 	}
-	if hp.p.shared.anyWaiting.Load() > 0 && hp.p.shared.othersWaiting(hp) {
-		// Another loop's requests wait at max_connections: free the slot.
+	if hp.dropped || hp.host.Removed() || hp.p.shared.anyWaiting.Load() > 0 && hp.p.shared.othersWaiting(hp) {
+		// The host left its cluster (drain it), or another loop's requests
+		// wait at max_connections (free the slot).
 		uc.noReuse = true
 		_ = uc.c.Close()
 		return
@@ -145,6 +153,7 @@ func (hp *hostPool) connectFailed(err error) {
 	hp.dialing--
 	hp.cluster.ReleaseConnection()
 	if len(hp.waiting) == 0 {
+		hp.forgetIfDone()
 		return
 	}
 	st := hp.waiting[0]
@@ -154,8 +163,10 @@ func (hp *hostPool) connectFailed(err error) {
 	st.connectFailed(err)
 }
 
-// gone forgets a closed connection.
+// gone forgets a closed connection, and the pool itself when its host was
+// removed and nothing uses it any more.
 func (hp *hostPool) gone(uc *upconn) {
+	hp.conns--
 	for i, x := range hp.idle {
 		if x == uc {
 			hp.idle = append(hp.idle[:i], hp.idle[i+1:]...)
@@ -164,5 +175,7 @@ func (hp *hostPool) gone(uc *upconn) {
 	}
 	if len(hp.waiting) > 0 {
 		hp.dialIfRoom(hp.p.loop.Index())
+		return
 	}
+	hp.forgetIfDone()
 }

@@ -205,5 +205,6 @@ func (st *stream) pauseUpstreamFor(uc *upconn) {
 func (st *stream) finishResponse() {
 	st.cs.RqCompleted.Inc(st.shard())
 	st.cs.RqTime.RecordDuration(st.shard(), time.Since(st.start))
+	st.hostTime()
 	st.finish()
 }

@@ -254,3 +254,35 @@ func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.Is(err, upstream.ErrConnectTimeout) || (errors.As(err, &ne) && ne.Timeout())
 }
+
+// RouteName, ClusterName and ResponseStatus tell filters (filters/stats.Outcome) where the router
+// sent the request and what was answered.
+func (st *stream) RouteName() string {
+	if st.rt == nil {
+		return ""
+	}
+	return st.rt.Name
+}
+
+// ClusterName is the cluster the router picked; "" before routing or without a cluster.
+func (st *stream) ClusterName() string {
+	if st.cluster == nil {
+		return ""
+	}
+	return st.cluster.Name()
+}
+
+// ResponseStatus is the status sent downstream (0 while none was).
+func (st *stream) ResponseStatus() int {
+	if !st.sentHead {
+		return 0
+	}
+	return st.status
+}
+
+// hostTime records the request time on the host of the last attempt (host-level stats).
+func (st *stream) hostTime() {
+	if st.lastHost != nil {
+		st.lastHost.RequestTime(time.Since(st.start))
+	}
+}

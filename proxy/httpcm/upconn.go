@@ -56,6 +56,7 @@ func (uc *upconn) OnOpen(l *engine.Loop, c gnet.Conn) {
 	uc.c, uc.openedAt = c, time.Now()
 	hp := uc.hp
 	hp.dialing--
+	hp.conns++
 	shard := l.Index()
 	hp.host.ConnOpened()
 	cs := hp.cluster.Stats

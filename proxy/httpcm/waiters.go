@@ -52,8 +52,29 @@ func (sh *Shared) connectionClosed(cl *upstream.Cluster) {
 		sh.anyWaiting.Add(-1)
 		break
 	}
+	if hp != nil && len(sh.waiting[cl]) == 0 {
+		delete(sh.waiting, cl) // a removed cluster leaves nothing behind
+	}
 	sh.mu.Unlock()
 	if hp != nil {
 		_ = hp.p.loop.Post(func() { hp.dialIfRoom(hp.p.loop.Index()) })
+	}
+}
+
+// forgetWaiting removes a pool that is being dropped (prune.go) from the registry. Without
+// waiting pools anywhere it takes no lock.
+func (sh *Shared) forgetWaiting(hp *hostPool) {
+	if sh.anyWaiting.Load() == 0 {
+		return
+	}
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	m := sh.waiting[hp.cluster]
+	if m[hp] {
+		delete(m, hp)
+		sh.anyWaiting.Add(-1)
+	}
+	if m != nil && len(m) == 0 {
+		delete(sh.waiting, hp.cluster)
 	}
 }

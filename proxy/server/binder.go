@@ -36,7 +36,11 @@ func (b SocketBinder) Listen(l *config.Listener) (net.Listener, error) {
 	lc := net.ListenConfig{Control: func(network, _ string, rc syscall.RawConn) error {
 		return controlListener(rc, network, l, b.Mark)
 	}}
-	ln, err := lc.Listen(context.Background(), "tcp", l.Address.String())
+	network := "tcp"
+	if l.Address.Addr().Is4() {
+		network = "tcp4" // 0.0.0.0 is an IPv4 socket, as in Envoy (Go's "tcp" makes it dual-stack [::])
+	}
+	ln, err := lc.Listen(context.Background(), network, l.Address.String())
 	if err != nil {
 		return nil, fmt.Errorf("listener %q: %w", l.Name, err)
 	}

@@ -63,6 +63,22 @@ func startProxy(t testing.TB, yaml string) (*Server, map[string]string) {
 	return srv, addrs
 }
 
+// applyYAML translates a bootstrap and applies it to srv.
+func applyYAML(t testing.TB, srv *Server, yaml string) {
+	t.Helper()
+	b, err := config.Parse([]byte(yaml))
+	if err != nil {
+		t.Fatalf("parse: %v\n%s", err, yaml)
+	}
+	snap, err := config.Translate(b)
+	if err != nil {
+		t.Fatalf("translate: %v", err)
+	}
+	if err := srv.Apply(snap); err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+}
+
 // tcpProxyYAML is a bootstrap with one tcp_proxy listener on an ephemeral
 // port to a STATIC cluster of the given endpoints. extra is appended to the
 // tcp_proxy config, clusterExtra to the cluster.

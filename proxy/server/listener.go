@@ -25,6 +25,11 @@ type listenerStats struct {
 	AcceptError   *stats.Counter
 	RegisterError *stats.Counter
 	LoopRefused   *stats.Counter
+	// Listener filters (inspect.go) and the TLS-chain rule (original.go).
+	PreCxActive    *stats.Gauge
+	PreCxTimeout   *stats.Counter
+	TLSUnsupported *stats.Counter
+	inspect        *inspectStats
 }
 
 // listenerStatName is Envoy's: the stat_prefix if set, else the bound
@@ -49,6 +54,11 @@ func newListenerStats(store *stats.Store, name string) *listenerStats {
 		AcceptError:   sc.Counter("downstream_cx_accept_error"),
 		RegisterError: sc.Counter("downstream_cx_register_error"),
 		LoopRefused:   sc.Counter("downstream_cx_loop_refused"),
+
+		PreCxActive:    sc.Gauge("downstream_pre_cx_active"),
+		PreCxTimeout:   sc.Counter("downstream_pre_cx_timeout"),
+		TLSUnsupported: sc.Counter("downstream_cx_tls_unsupported"),
+		inspect:        newInspectStats(store),
 	}
 }
 
@@ -68,7 +78,7 @@ type listener struct {
 	srv     *Server
 	name    string
 	addr    netip.AddrPort
-	ln      net.Listener
+	ln      net.Listener // nil for bind_to_port: false (original.go)
 	stats   *listenerStats
 	version atomic.Pointer[listenerVersion]
 	done    chan struct{}
@@ -126,17 +136,11 @@ func (l *listener) dispatch(nc net.Conn) {
 		_ = nc.Close()
 		return
 	}
-	chain := v.cfg.Select(dst, src)
-	if chain == nil {
-		l.stats.NoChainMatch.Inc(stats.Shared)
-		_ = nc.Close()
-		return
+	to := l
+	if v.cfg.UseOriginalDst {
+		to = l.srv.handoffTarget(l, dst) // original.go
 	}
-	f := v.filters[chain]
-	if err := l.srv.eng.Register(nc, f(l)); err != nil {
-		l.stats.RegisterError.Inc(stats.Shared)
-		l.srv.log.Warn("register connection failed", "listener", l.name, "err", err)
-	}
+	to.handle(nc, dst, src)
 }
 
 func addrPort(a net.Addr) netip.AddrPort {

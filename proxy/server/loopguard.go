@@ -24,6 +24,9 @@ func (s *Server) refreshLocal() {
 		}
 	}
 	for _, l := range s.listeners {
+		if l.ln == nil {
+			continue // bind_to_port false: not a port Skiff listens on (original.go)
+		}
 		ap := addrPort(l.ln.Addr())
 		la.ports[ap.Port()] = true
 		la.ips[ap.Addr()] = true

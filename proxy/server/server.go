@@ -13,6 +13,7 @@ import (
 
 	"github.com/skiffmesh/skiff/filters"
 	"github.com/skiffmesh/skiff/proxy/config"
+	dubboproxy "github.com/skiffmesh/skiff/proxy/dubbo"
 	"github.com/skiffmesh/skiff/proxy/engine"
 	"github.com/skiffmesh/skiff/proxy/httpcm"
 	"github.com/skiffmesh/skiff/proxy/stats"
@@ -60,7 +61,11 @@ type Server struct {
 	runtime    *Runtime
 	tcpDeps    tcpproxy.Deps
 	httpShared *httpcm.Shared
-	started    time.Time
+
+	// dubboShared is the state of the Dubbo connection managers (dubbo_proxy).
+	dubboShared *dubboproxy.Shared
+
+	started time.Time
 
 	state  atomic.Int32
 	active atomic.Int64 // downstream connections being served
@@ -69,7 +74,12 @@ type Server struct {
 	snap      atomic.Pointer[config.Snapshot]
 	local     atomic.Pointer[localAddrs]
 	listeners map[string]*listener
+	dyn       *Dynamic // the xDS side (dynamic.go); nil for a static-only server
 	closed    bool
+	memory    *memoryReleaser // returns memory after large applies (memory.go); nil until one
+
+	handoff atomic.Pointer[handoffIndex] // listeners by address, for use_original_dst (original.go)
+	skipped *stats.Counter               // listener_manager.telemetry_filters_skipped (original.go)
 }
 
 // New starts the event loops of a server with no config.
@@ -109,6 +119,11 @@ func New(opts Options) (*Server, error) {
 	s.httpShared = &httpcm.Shared{
 		Stats: s.store, Clusters: s.clusters, Dialer: dialer, Filters: registry,
 		Logger: s.log, IsOwnAddress: s.isOwnAddress, OpenLogs: true,
+	}
+	s.dubboShared = &dubboproxy.Shared{
+		Stats: s.store, Clusters: s.clusters, Dialer: dialer, Filters: registry,
+		Logger: s.log, IsOwnAddress: s.isOwnAddress,
+		Runtime: s.runtime.Get, // DCM: skiff.dubbo.* keys, read when a dubbo_proxy is compiled
 	}
 	eng, err := engine.Start(engine.Options{
 		Loops: opts.Loops, Logger: opts.Logger, OnTick: func() { s.stats.update(s) },
@@ -158,12 +173,13 @@ func (s *Server) Apply(snap *config.Snapshot) error {
 	if err := s.Validate(snap); err != nil {
 		return err
 	}
+	s.runtime.load(snap.Runtime) // first: skiff.stats.host_level applies to the hosts built next
 	s.clusters.Apply(snap.Clusters)
 	if err := s.applyListeners(snap.Listeners); err != nil {
 		return err
 	}
-	s.runtime.load(snap.Runtime)
 	s.snap.Store(snap)
+	s.releaseAfterApply(snap) // memory.go: return the translation's garbage to the OS
 	return nil
 }
 
@@ -193,17 +209,22 @@ func (s *Server) SetHealthy(ok bool) {
 func (s *Server) applyListeners(cfgs []*config.Listener) error {
 	versions := make([]*listenerVersion, len(cfgs))
 	for i, cfg := range cfgs {
+		if v := s.unchangedVersion(cfg); v != nil {
+			versions[i] = v // the same translated config: it keeps its version
+			continue
+		}
 		v, err := s.compileListener(cfg)
 		if err != nil {
 			return err
 		}
 		versions[i] = v
+		s.noteSkipped(cfg) // original.go
 	}
 	next := make(map[string]*listener, len(cfgs))
 	var started []*listener
 	for i, cfg := range cfgs {
 		v := versions[i]
-		if l, ok := s.listeners[cfg.Name]; ok && l.addr == cfg.Address {
+		if l, ok := s.listeners[cfg.Name]; ok && l.addr == cfg.Address && (l.ln != nil) == cfg.BindToPort {
 			l.version.Store(v)
 			next[cfg.Name] = l
 			continue
@@ -225,6 +246,7 @@ func (s *Server) applyListeners(cfgs []*config.Listener) error {
 	}
 	s.listeners = next
 	s.refreshLocal()
+	s.refreshHandoff() // original.go
 	return nil
 }
 
@@ -252,19 +274,30 @@ func (s *Server) compileListener(cfg *config.Listener) (*listenerVersion, error)
 			f := tcpproxy.New(ch.TCPProxy, cfg.BufferLimit, s.tcpDeps)
 			v.filters[ch] = func(l *listener) engine.Handler { return f.NewConn(l) }
 		case ch.HTTP != nil:
-			m, err := httpcm.New(ch.HTTP, cfg.BufferLimit, s.httpShared)
+			m, err := httpcm.New(s.dyn.routeConfig(ch.HTTP), cfg.BufferLimit, s.httpShared)
 			if err != nil {
 				return nil, fmt.Errorf("listener %q: filter_chains[%d]: http_connection_manager: %w", cfg.Name, i, err)
+			}
+			v.filters[ch] = func(l *listener) engine.Handler { return m.NewConn(l) }
+			s.dyn.noteHTTP(v, ch.HTTP, m)
+		case ch.Dubbo != nil:
+			m, err := dubboproxy.New(ch.Dubbo, cfg.BufferLimit, s.dubboShared)
+			if err != nil {
+				return nil, fmt.Errorf("listener %q: filter_chains[%d]: dubbo_proxy: %w", cfg.Name, i, err)
 			}
 			v.filters[ch] = func(l *listener) engine.Handler { return m.NewConn(l) }
 		default:
 			return nil, fmt.Errorf("listener %q: filter_chains[%d]: no network filter", cfg.Name, i)
 		}
 	}
+	s.dyn.trackConns(v)
 	return v, nil
 }
 
 func (s *Server) startListener(cfg *config.Listener, v *listenerVersion) (*listener, error) {
+	if !cfg.BindToPort {
+		return s.startUnbound(cfg, v), nil // original.go
+	}
 	ln, err := s.opts.Binder.Listen(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
@@ -281,7 +314,9 @@ func (s *Server) startListener(cfg *config.Listener, v *listenerVersion) (*liste
 }
 
 func (l *listener) stop() {
-	_ = l.ln.Close()
+	if l.ln != nil { // nil: bind_to_port false (original.go)
+		_ = l.ln.Close()
+	}
 	<-l.done
 }
 
@@ -292,18 +327,21 @@ func (s *Server) Listeners() map[string]net.Listener {
 	defer s.mu.Unlock()
 	out := make(map[string]net.Listener, len(s.listeners))
 	for name, l := range s.listeners {
-		out[name] = l.ln
+		if l.ln != nil { // nil: bind_to_port false (original.go)
+			out[name] = l.ln
+		}
 	}
 	return out
 }
 
-// ListenerAddrs returns the bound address of each listener by name.
+// ListenerAddrs returns the bound address of each listener by name (the
+// configured address of a bind_to_port: false listener).
 func (s *Server) ListenerAddrs() map[string]net.Addr {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make(map[string]net.Addr, len(s.listeners))
 	for name, l := range s.listeners {
-		out[name] = l.ln.Addr()
+		out[name] = l.netAddr() // original.go
 	}
 	return out
 }
@@ -318,6 +356,7 @@ func (s *Server) StopListening() {
 	}
 	s.listeners = map[string]*listener{}
 	s.refreshLocal()
+	s.refreshHandoff() // original.go
 }
 
 // Shutdown drains and stops the server: it stops accepting, waits until the
@@ -327,6 +366,7 @@ func (s *Server) Shutdown(ctx context.Context, drainTime time.Duration) error {
 	s.state.Store(int32(Draining))
 	s.stats.update(s)
 	s.StopListening()
+	s.dubboShared.Drain() // READONLY to Dubbo consumers; their connections close when idle
 	deadline := time.NewTimer(drainTime)
 	defer deadline.Stop()
 	tick := time.NewTicker(20 * time.Millisecond)
@@ -344,6 +384,7 @@ wait:
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
+	s.stopMemoryRelease() // memory.go
 	s.clusters.Stop()
 	stopCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -364,6 +405,8 @@ func ValidateSnapshot(snap *config.Snapshot, reg *filters.Registry) error {
 		store: store, clusters: clusters,
 		tcpDeps:    tcpproxy.Deps{Stats: store, Clusters: clusters},
 		httpShared: &httpcm.Shared{Stats: store, Clusters: clusters, Filters: reg},
+
+		dubboShared: &dubboproxy.Shared{Stats: store, Clusters: clusters, Filters: reg},
 	}
 	return s.Validate(snap)
 }

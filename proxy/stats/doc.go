@@ -25,5 +25,15 @@
 // # Rendering
 //
 // WriteText, WriteJSON and WritePrometheus serve the admin endpoints /stats, /stats?format=json and
-// /stats/prometheus. They may run on any goroutine while the loops keep writing.
+// /stats/prometheus. They may run on any goroutine while the loops keep writing. On Prometheus
+// output, tag segments become labels and Envoy's default response code rules apply to the last
+// segment: upstream_rq_2xx is upstream_rq_xx{envoy_response_code_class="2"}, upstream_rq_503 is
+// upstream_rq{envoy_response_code="503"} (prom_codes.go).
+//
+// # Series kept outside the store
+//
+// Values that belong to objects with their own lifetime and come in the hundreds of thousands,
+// such as per-upstream-host counters, need no name, slot or table entry here: their owner keeps
+// them in plain atomics (Durations for a latency histogram) and registers a Source, which
+// WritePrometheus calls after the store's own families.
 package stats

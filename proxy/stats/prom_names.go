@@ -13,18 +13,29 @@ func (s *Store) appendPromFamily(dst []byte, enc string) []byte {
 	for enc != "" {
 		var p piece
 		p, enc = nextPiece(enc)
-		if !p.tagged {
-			dst = appendSanitized(append(dst, '_'), s.syms.str(p.val))
+		if p.tagged {
+			continue
 		}
+		seg := s.syms.str(p.val)
+		if !hasPlain(enc) { // the last plain segment
+			seg, _, _, _ = responseCode(seg)
+		}
+		dst = appendSanitized(append(dst, '_'), seg)
 	}
 	return dst
 }
 
+// hasPlain reports whether enc has a plain piece.
+func hasPlain(enc string) bool {
+	_, ok := lastPlain(enc)
+	return ok
+}
+
 // appendPromLabels appends the labels of enc's tag segments in order, without braces:
-// a="x",b="y". A label name already present (after sanitising) keeps its first value. Requires the
+// a="x",b="y", then the response code label of the last plain segment (see responseCode). A label name already present (after sanitising) keeps its first value. Requires the
 // read lock.
 func (s *Store) appendPromLabels(dst []byte, enc string) []byte {
-	start := len(dst)
+	start, all := len(dst), enc
 	for enc != "" {
 		var p piece
 		p, enc = nextPiece(enc)
@@ -43,6 +54,14 @@ func (s *Store) appendPromLabels(dst []byte, enc string) []byte {
 		}
 		dst = appendLabelValue(append(dst, `="`...), s.syms.str(p.val))
 		dst = append(dst, '"')
+	}
+	if id, ok := lastPlain(all); ok {
+		if _, tag, val, ok := responseCode(s.syms.str(id)); ok {
+			if len(dst) > start {
+				dst = append(dst, ',')
+			}
+			dst = append(append(append(append(dst, tag...), `="`...), val...), '"')
+		}
 	}
 	return dst
 }

@@ -11,7 +11,8 @@ import (
 // text exposition format 0.0.4. Metric names are "envoy_" and the plain segments joined by '_'; tag
 // segments become labels. Each family has one # TYPE line followed by all of its series. If two
 // kinds of stat map to one family name, the series of the first kind (counter, gauge, histogram)
-// are kept. Safe from any goroutine while loops keep writing.
+// are kept. The families of registered Sources follow. Safe from any goroutine while loops keep
+// writing.
 func (s *Store) WritePrometheus(w io.Writer, usedOnly bool) error {
 	snap := s.collect(promNames, nil, usedOnly)
 	snap.sortProm()
@@ -31,6 +32,7 @@ func (s *Store) WritePrometheus(w io.Writer, usedOnly bool) error {
 		line = snap.appendSeries(line, r, &les)
 		_, _ = bw.Write(line)
 	}
+	s.writeSources(bw, snap, &les, usedOnly)
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("stats: write prometheus: %w", err)
 	}
@@ -94,4 +96,19 @@ func appendSample(dst, fam []byte, suffix string, labels []byte, key, value stri
 		dst = append(append(append(append(dst, key...), `="`...), value...), '"')
 	}
 	return append(dst, "} "...)
+}
+
+// writeSources lets every registered Source write its families after the store's own.
+func (s *Store) writeSources(bw *bufio.Writer, snap *snapshot, les *[numBounds + 1]string, usedOnly bool) {
+	srcs := s.srcs.list()
+	if len(srcs) == 0 {
+		return
+	}
+	w := &PromWriter{bw: bw, les: les, used: make(map[string]bool, len(snap.famIndex))}
+	for name := range snap.famIndex {
+		w.used[name] = true
+	}
+	for _, src := range srcs {
+		src.WritePrometheus(w, usedOnly)
+	}
 }

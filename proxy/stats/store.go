@@ -22,6 +22,7 @@ type Store struct {
 	bounds *unitBounds
 
 	arenaHint atomic.Int64 // name bytes of the last snapshot, to size the next one
+	srcs      sources      // Prometheus series kept outside the store
 }
 
 // NewStore makes a store with loops per-loop shards (indices 0..loops-1) besides Shared. Writers to

@@ -25,6 +25,7 @@ type Cluster struct {
 	ready     chan struct{}
 	readyOnce sync.Once
 	cancel    context.CancelFunc
+	retired   atomic.Bool // stopped: every host, even one added late, is Removed [prune]
 }
 
 func newCluster(cfg *config.Cluster, st *ClusterStats, loops int, hostStats *atomic.Bool) *Cluster {
@@ -85,14 +86,35 @@ func (c *Cluster) setHosts(hosts []*Host) {
 		h.setStats(on)
 	}
 	hs := newHostSet(hosts)
+	if c.cfg.Subset != nil {
+		c.subsetsOf(hs) // built here, off the event loops, rather than on the first request
+	}
+	prev := c.hosts.Load().all
 	c.hosts.Store(hs)
+	markGone(prev, hosts, c.retired.Load()) // [prune: removed hosts]
 	c.Stats.MembershipTotal.Set(int64(len(hs.all)))
 	c.Stats.MembershipActive.Set(int64(len(hs.all)))
 	c.readyOnce.Do(func() { close(c.ready) })
 }
 
+// stop ends the cluster's background work and marks every host Removed (the cluster was removed
+// or replaced, or the manager stops), so connection pools drain them.
 func (c *Cluster) stop() {
 	if c.cancel != nil {
 		c.cancel()
+	}
+	c.retire() // [prune: removed hosts]
+}
+
+// retire marks every host of a stopped cluster Removed. A cluster is retired once; an
+// ORIGINAL_DST host created afterwards is marked when it is created (PickFor).
+func (c *Cluster) retire() {
+	c.retired.Store(true)
+	if o := c.odst; o != nil {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+	}
+	for _, h := range c.Hosts() {
+		h.markRemoved()
 	}
 }

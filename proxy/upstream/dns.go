@@ -14,16 +14,15 @@ import (
 func (m *Manager) resolveOnce(ctx context.Context, c *Cluster) {
 	c.Stats.UpdateAttempt.Inc(stats.Shared)
 	prev := map[netip.AddrPort]*Host{}
-	prevByEndpoint := map[int][]*Host{}
+	prevByEndpoint := map[dnsEndpoint][]*Host{} // a resolved host's Hostname is its endpoint's name
 	for _, h := range c.Hosts() {
 		prev[h.Addr] = h
-	}
-	for _, h := range c.hosts.Load().all {
-		prevByEndpoint[h.endpoint] = append(prevByEndpoint[h.endpoint], h)
+		k := dnsEndpoint{h.Hostname, h.Addr.Port()}
+		prevByEndpoint[k] = append(prevByEndpoint[k], h)
 	}
 	var hosts []*Host
 	failed := false
-	for i, ep := range c.cfg.Endpoints {
+	for _, ep := range c.cfg.Endpoints {
 		addrs, err := m.lookup(ctx, ep.Address, c.cfg.DNSLookupFamily)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -31,7 +30,7 @@ func (m *Manager) resolveOnce(ctx context.Context, c *Cluster) {
 			}
 			failed = true
 			m.log.Warn("dns resolution failed", "cluster", c.Name(), "host", ep.Address, "err", err)
-			hosts = append(hosts, prevByEndpoint[i]...)
+			hosts = append(hosts, prevByEndpoint[dnsEndpoint{ep.Address, uint16(ep.Port)}]...)
 			continue
 		}
 		for _, ip := range addrs {
@@ -42,7 +41,7 @@ func (m *Manager) resolveOnce(ctx context.Context, c *Cluster) {
 			}
 			hosts = append(hosts, &Host{
 				Addr: ap, Hostname: ep.Address, Weight: max(ep.Weight, 1),
-				Priority: ep.Priority, Metadata: ep.Metadata, endpoint: i,
+				Priority: ep.Priority, Metadata: ep.Metadata,
 			})
 		}
 	}
@@ -55,6 +54,12 @@ func (m *Manager) resolveOnce(ctx context.Context, c *Cluster) {
 		return // keep waiting for a first answer; the cluster stays not ready
 	}
 	c.setHosts(hosts)
+}
+
+// dnsEndpoint identifies a STRICT_DNS endpoint by name and port.
+type dnsEndpoint struct {
+	name string
+	port uint16
 }
 
 // lookup resolves host with the cluster's dns_lookup_family. An IP literal

@@ -3,25 +3,68 @@ package upstream
 import (
 	"net/netip"
 	"sync/atomic"
+	"time"
+
+	"github.com/skiffmesh/skiff/proxy/stats"
 )
 
-// Host is one upstream endpoint. Its identity (address, weight, priority) is
-// immutable; its gauges are updated atomically by any loop.
+// Host is one upstream endpoint (80 bytes, so that hundreds of thousands of them stay cheap). Its
+// identity (address, hostname, weight, priority, metadata) is immutable once the host is
+// published; its gauges and counters are updated atomically by any loop.
 type Host struct {
 	Addr     netip.AddrPort
 	Hostname string
 	Weight   uint32
 	Priority uint32
+	// Metadata is the endpoint's envoy.lb metadata, shared by endpoints with equal metadata; nil
+	// when there is none. Do not modify.
 	Metadata map[string]string
-	endpoint int // index of the config endpoint it came from (STRICT_DNS)
 
-	activeCx atomic.Int32
-	activeRq atomic.Int32
-	stats    atomic.Pointer[HostStats] // nil while host-level stats are off
+	active atomic.Uint64             // hostRemoved | open connections << 32 | requests in flight
+	stats  atomic.Pointer[HostStats] // nil while host-level stats are off
 }
 
-// HostStats are the per-host counters Envoy shows on /clusters. They exist
-// only while host-level stats are on (runtime key skiff.stats.host_level).
+// activeCxOne is one connection in Host.active.
+const activeCxOne = 1 << 32
+
+// hostRemoved, the top bit of Host.active, marks a host that left its cluster's host set (see
+// Removed). It is never cleared: a host that comes back is a new *Host. [prune: removed hosts]
+const hostRemoved = 1 << 63
+
+// Removed reports whether h has left its cluster's host set: an EDS update or a DNS re-resolution
+// dropped it, ORIGINAL_DST cleanup forgot it, or its cluster was removed or replaced. Load
+// balancers no longer pick it; connection pools close its idle connections and forget it once
+// its in-flight requests are done. One atomic load; any goroutine.
+func (h *Host) Removed() bool { return h.active.Load()&hostRemoved != 0 }
+
+// markRemoved sets the Removed mark.
+func (h *Host) markRemoved() { h.active.Or(hostRemoved) }
+
+// markGone marks Removed the hosts of prev that are not in next (a new host set replaced prev), and
+// every host of next too when all is set (the cluster was retired while next was being built).
+func markGone(prev, next []*Host, all bool) {
+	if all {
+		for _, h := range next {
+			h.markRemoved()
+		}
+	}
+	if len(prev) == 0 {
+		return
+	}
+	kept := make(map[*Host]struct{}, len(next))
+	for _, h := range next {
+		kept[h] = struct{}{}
+	}
+	for _, h := range prev {
+		if _, ok := kept[h]; !ok {
+			h.markRemoved()
+		}
+	}
+}
+
+// HostStats are the per-host statistics Envoy shows on /clusters, plus a latency histogram. They
+// exist only while host-level stats are on (runtime key skiff.stats.host_level); switching them off
+// drops every HostStats, so their memory is freed, not just hidden. Any goroutine.
 type HostStats struct {
 	CxTotal       atomic.Uint64
 	CxConnectFail atomic.Uint64
@@ -29,28 +72,30 @@ type HostStats struct {
 	RqError       atomic.Uint64
 	RqSuccess     atomic.Uint64
 	RqTimeout     atomic.Uint64
+	// RqTime is the upstream request time (first byte sent to last byte received) in ms.
+	RqTime stats.Durations
 }
 
 // Stats returns the host's counters, or nil when host-level stats are off.
 func (h *Host) Stats() *HostStats { return h.stats.Load() }
 
 // ActiveConnections is the number of open upstream connections to h.
-func (h *Host) ActiveConnections() int32 { return h.activeCx.Load() }
+func (h *Host) ActiveConnections() int32 { return int32((h.active.Load() &^ hostRemoved) >> 32) }
 
 // ActiveRequests is the number of requests in flight to h (for TCP proxying,
 // each connection is one request).
-func (h *Host) ActiveRequests() int32 { return h.activeRq.Load() }
+func (h *Host) ActiveRequests() int32 { return int32(uint32(h.active.Load())) }
 
 // ConnOpened records a new upstream connection to h.
 func (h *Host) ConnOpened() {
-	h.activeCx.Add(1)
+	h.active.Add(activeCxOne)
 	if s := h.stats.Load(); s != nil {
 		s.CxTotal.Add(1)
 	}
 }
 
 // ConnClosed records the end of an upstream connection to h.
-func (h *Host) ConnClosed() { h.activeCx.Add(-1) }
+func (h *Host) ConnClosed() { h.active.Add(^uint64(activeCxOne - 1)) }
 
 // ConnectFailed records a failed connection attempt to h.
 func (h *Host) ConnectFailed() {
@@ -62,7 +107,7 @@ func (h *Host) ConnectFailed() {
 // RequestStarted and RequestDone track requests in flight for least-request
 // balancing and host stats.
 func (h *Host) RequestStarted() {
-	h.activeRq.Add(1)
+	h.active.Add(1)
 	if s := h.stats.Load(); s != nil {
 		s.RqTotal.Add(1)
 	}
@@ -70,7 +115,7 @@ func (h *Host) RequestStarted() {
 
 // RequestDone ends a request started with RequestStarted.
 func (h *Host) RequestDone(ok, timedOut bool) {
-	h.activeRq.Add(-1)
+	h.active.Add(^uint64(0))
 	s := h.stats.Load()
 	if s == nil {
 		return
@@ -86,6 +131,16 @@ func (h *Host) RequestDone(ok, timedOut bool) {
 	}
 }
 
+// RequestTime records the time an upstream request to h took (while host-level stats are on).
+func (h *Host) RequestTime(d time.Duration) {
+	if s := h.stats.Load(); s != nil {
+		s.RqTime.Record(d)
+	}
+}
+
+// idle reports whether h has no connection and no request.
+func (h *Host) idle() bool { return h.active.Load()&^hostRemoved == 0 }
+
 func (h *Host) setStats(on bool) {
 	if !on {
 		h.stats.Store(nil)
@@ -94,4 +149,9 @@ func (h *Host) setStats(on bool) {
 	if h.stats.Load() == nil {
 		h.stats.CompareAndSwap(nil, new(HostStats))
 	}
+}
+
+// used reports whether s has counted anything.
+func (s *HostStats) used() bool {
+	return s.CxTotal.Load() != 0 || s.RqTotal.Load() != 0 || s.CxConnectFail.Load() != 0
 }

@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/skiffmesh/skiff/proxy/config"
 	"github.com/skiffmesh/skiff/proxy/stats"
 )
@@ -42,7 +40,8 @@ type Manager struct {
 
 	mu       sync.Mutex
 	clusters atomic.Pointer[map[string]*Cluster]
-	stats    map[string]*ClusterStats // kept across versions of a cluster
+	stats    map[string]*ClusterStats     // kept across versions of a cluster
+	held     map[*config.Cluster]*Cluster // configs of the last Apply and their runtimes (hostset.go)
 }
 
 // NewManager makes an empty manager.
@@ -57,6 +56,9 @@ func NewManager(opts ManagerOptions) *Manager {
 	m.hostStats.Store(opts.HostStats)
 	empty := map[string]*Cluster{}
 	m.clusters.Store(&empty)
+	if opts.Stats != nil {
+		opts.Stats.AddSource(hostSource{m}) // per-host series on /stats/prometheus
+	}
 	return m
 }
 
@@ -83,13 +85,18 @@ func (m *Manager) Apply(cfgs []*config.Cluster) {
 	defer m.mu.Unlock()
 	old := *m.clusters.Load()
 	next := make(map[string]*Cluster, len(cfgs))
+	held := make(map[*config.Cluster]*Cluster, len(cfgs))
 	for _, cfg := range cfgs {
-		if c, ok := old[cfg.Name]; ok && proto.Equal(c.cfg.Source, cfg.Source) {
+		if c, ok := old[cfg.Name]; ok && m.unchanged(c, cfg) {
 			next[cfg.Name] = c
+			held[cfg] = c
+			cfg.ReleaseEndpoints() // the hosts hold them
 			continue
 		}
 		next[cfg.Name] = m.start(cfg)
+		held[cfg] = next[cfg.Name]
 	}
+	m.held = held
 	for name, c := range old {
 		if next[name] != c {
 			c.stop()
@@ -122,6 +129,7 @@ func (m *Manager) start(cfg *config.Cluster) *Cluster {
 		go c.cleanupLoop(ctx, cfg.CleanupInterval)
 	default:
 		c.setHosts(staticHosts(cfg))
+		cfg.ReleaseEndpoints() // kept once, as hosts
 	}
 	return c
 }
@@ -169,6 +177,9 @@ func (m *Manager) Stop() {
 	}
 }
 
+// staticHosts builds one host per endpoint of cfg, in config order. Each host is allocated on its
+// own (80 bytes, a size class of its own): hosts outlive the set they came in when an EDS update
+// keeps them (SetEndpoints), and a shared block would keep every host of an old set alive.
 func staticHosts(cfg *config.Cluster) []*Host {
 	hosts := make([]*Host, 0, len(cfg.Endpoints))
 	for _, ep := range cfg.Endpoints {

@@ -33,6 +33,9 @@ func (c *Cluster) PickFor(shard int, dst netip.AddrPort) *Host {
 	if !ok {
 		h = &Host{Addr: dst, Weight: 1}
 		h.setStats(c.hostStats.Load())
+		if c.retired.Load() {
+			h.markRemoved() // [prune] picked from a cluster that was removed or replaced
+		}
 		o.byAddr[dst] = h
 		c.publishOriginalDst()
 	}
@@ -74,8 +77,9 @@ func (c *Cluster) cleanupOriginalDst() {
 	defer o.mu.Unlock()
 	removed := false
 	for addr, h := range o.byAddr {
-		if !o.used[h] && h.activeCx.Load() == 0 && h.activeRq.Load() == 0 {
+		if !o.used[h] && h.idle() {
 			delete(o.byAddr, addr)
+			h.markRemoved() // [prune: removed hosts]
 			removed = true
 		}
 	}

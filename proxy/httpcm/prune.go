@@ -1,0 +1,89 @@
+package httpcm
+
+import (
+	"time"
+
+	"github.com/skiffmesh/skiff/proxy/upstream"
+)
+
+// Pools of removed hosts. A host that leaves its cluster (upstream.Host.Removed: an EDS update,
+// a DNS re-resolution, ORIGINAL_DST cleanup, a removed or replaced cluster) is no longer picked,
+// but its pool may still hold idle keep-alive connections, busy connections and queued requests.
+// As Envoy drains the pools of removed hosts: queued and in-flight requests finish, a connection
+// released after a request is closed instead of kept idle, idle connections are closed by a
+// per-loop sweep, and the pool is forgotten once it has no connection, dial or queued request.
+// The only cost on the request path is the atomic load of the mark when a connection is released.
+
+// pruneInterval is how often a loop sweeps its pools while it has any.
+const pruneInterval = 2 * time.Second
+
+// poolGaugeName counts the HTTP/1.1 connection pools of a cluster (one per loop and host in use).
+const poolGaugeName = "upstream_cx_pool_active"
+
+// add makes the pool of h in cl and starts the sweep if it is not running. Loop only.
+func (p *pools) add(cl *upstream.Cluster, h *upstream.Host) *hostPool {
+	hp := &hostPool{p: p, cluster: cl, host: h}
+	hp.gauge = p.clusterStats(cl.Name()).scope.Gauge(poolGaugeName)
+	hp.gauge.Inc(p.loop.Index())
+	p.byHost[h] = hp
+	if p.prune == nil {
+		p.prune = p.loop.AfterFunc(pruneInterval, p.sweep)
+	} else if len(p.byHost) == 1 {
+		p.prune.Reset(pruneInterval) // the map was empty: the sweep had stopped
+	}
+	return hp
+}
+
+// sweep closes the idle connections of removed hosts and forgets the pools they no longer use,
+// then runs again after pruneInterval while any pool is left. Loop only.
+func (p *pools) sweep() {
+	for _, hp := range p.byHost {
+		if hp.host.Removed() {
+			hp.closeIdle()
+			hp.forgetIfDone()
+		}
+	}
+	if len(p.byHost) > 0 {
+		p.prune.Reset(pruneInterval)
+	}
+}
+
+// closeIdle closes every idle connection of the pool. Each one leaves the idle list now; the
+// pool counts it until its close completes (upconn.OnClose).
+func (hp *hostPool) closeIdle() {
+	for i, uc := range hp.idle {
+		hp.idle[i] = nil
+		uc.idleTimer.Stop()
+		if !uc.closed {
+			uc.noReuse = true
+			_ = uc.c.Close()
+		}
+	}
+	hp.idle = hp.idle[:0]
+}
+
+// forgetIfDone drops the pool when its host was removed and it has no connection, no dial in
+// progress and no queued request.
+func (hp *hostPool) forgetIfDone() {
+	if !hp.dropped && hp.conns == 0 && hp.dialing == 0 && len(hp.waiting) == 0 && hp.host.Removed() {
+		hp.p.drop(hp)
+	}
+}
+
+// drop removes hp from the loop's pools. Connections still open keep working with it (they
+// close when released, as its host is removed); a later request to the host makes a new pool.
+func (p *pools) drop(hp *hostPool) {
+	if hp.dropped {
+		return
+	}
+	hp.dropped = true
+	if p.byHost[hp.host] == hp {
+		delete(p.byHost, hp.host)
+	}
+	hp.gauge.Dec(p.loop.Index())
+	hp.closeIdle()
+	p.shared.forgetWaiting(hp)
+	if len(p.byHost) == 0 {
+		p.prune.Stop()
+	}
+}
