@@ -43,7 +43,7 @@ func CompactSnapshot(s *Snapshot) {
 	for i, c := range s.Clusters {
 		cp := *c
 		if srcs[i] != c.Source {
-			cp.Source = proto.Clone(srcs[i]).(*clusterv3.Cluster)
+			cp.Source = freshCopy(srcs[i])
 			cp.Name, stripped = cp.Source.GetName(), true
 		}
 		s.Clusters[i] = &cp
@@ -244,4 +244,21 @@ func (c *Cluster) EndpointsReleased() bool {
 		}
 	}
 	return stripped(c.Source.GetLoadAssignment())
+}
+
+// freshCopy returns a deep copy of m that shares no memory with it, strings included (proto.Clone
+// shares strings). A Source kept after translation is small, but its strings (the cluster name
+// among them) were allocated while the bootstrap was decoded, each between hundreds of endpoint
+// protos that die with the bootstrap; the Go collector does not move objects, so each such
+// string would keep a mostly empty span resident. The copy is encoded and decoded again, which
+// allocates everything afresh, next to the rest of what CompactSnapshot keeps.
+func freshCopy(m *clusterv3.Cluster) *clusterv3.Cluster {
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(m)
+	if err == nil {
+		out := &clusterv3.Cluster{}
+		if err = proto.Unmarshal(b, out); err == nil {
+			return out
+		}
+	}
+	return proto.Clone(m).(*clusterv3.Cluster) // not expected: m was decoded from the same schema
 }

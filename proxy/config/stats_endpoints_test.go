@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unsafe"
 
 	bootstrapv3 "github.com/envoyproxy/go-control-plane/envoy/config/bootstrap/v3"
 	clusterv3 "github.com/envoyproxy/go-control-plane/envoy/config/cluster/v3"
@@ -114,5 +115,47 @@ func TestMetadataShared(t *testing.T) {
 	}
 	if eps0[1].Metadata["w"] != "2" {
 		t.Errorf("metadata = %v", eps0[1].Metadata)
+	}
+}
+
+// A stripped Source is a copy that shares no memory with the parsed bootstrap, not even strings,
+// so that nothing parsed keeps the parser's spans resident; it is equal to what it copies.
+func TestCompactSnapshotSourcesFresh(t *testing.T) {
+	b, err := Parse([]byte(`
+static_resources:
+  clusters:
+  - name: backend
+    load_assignment:
+      cluster_name: backend
+      endpoints:
+      - lb_endpoints:
+        - endpoint: {address: {socket_address: {address: 10.0.0.1, port_value: 80}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed := b.GetStaticResources().GetClusters()[0]
+	s, err := Translate(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Clusters[0]
+	if len(c.Source.GetLoadAssignment().GetEndpoints()[0].GetLbEndpoints()) != 0 {
+		t.Fatal("endpoints were not stripped from the source")
+	}
+	if c.Source == parsed || c.Source.GetLoadAssignment() == parsed.GetLoadAssignment() {
+		t.Fatal("the source shares messages with the parsed bootstrap")
+	}
+	if unsafe.StringData(c.Name) == unsafe.StringData(parsed.GetName()) ||
+		unsafe.StringData(c.Source.GetName()) == unsafe.StringData(parsed.GetName()) ||
+		unsafe.StringData(c.Source.GetLoadAssignment().GetClusterName()) == unsafe.StringData(parsed.GetLoadAssignment().GetClusterName()) {
+		t.Fatal("the source shares strings with the parsed bootstrap")
+	}
+	want := proto.Clone(parsed).(*clusterv3.Cluster)
+	want.GetLoadAssignment().GetEndpoints()[0].LbEndpoints = nil
+	if !proto.Equal(c.Source, want) {
+		t.Fatalf("source = %v, want %v", c.Source, want)
+	}
+	if got := s.Bootstrap.GetStaticResources().GetClusters()[0]; got != c.Source {
+		t.Fatal("the snapshot's bootstrap does not hold the cluster's source")
 	}
 }
