@@ -7,13 +7,29 @@ package dubbo
 // a provider connection or for their response), and resumes below half the
 // limit.
 
-// write sends bytes to the consumer; reading pauses while too much waits.
+// write queues bytes for the consumer; they are sent after the event
+// (output.go).
 func (d *dconn) write(b []byte) {
 	if d.ended {
 		return
 	}
-	_, _ = d.c.Write(b)
-	if !d.paused && !d.closing && d.c.OutboundBuffered() > d.m.limit {
+	if d.out.add(d.ls, b) {
+		d.loop.FlushAfter(d)
+	}
+}
+
+// Flush implements engine.Flusher: it sends the queued bytes; reading
+// pauses while too much waits.
+func (d *dconn) Flush() {
+	b := d.out.take()
+	if b == nil {
+		return
+	}
+	if !d.ended {
+		_, _ = d.c.Write(b)
+	}
+	d.ls.putBuf(b)
+	if !d.ended && !d.paused && !d.closing && d.c.OutboundBuffered() > d.m.limit {
 		d.pause()
 	}
 }
@@ -24,11 +40,11 @@ func (d *dconn) overLimit() bool { return d.backlog(d.m.limit) }
 // backlog reports whether more than n bytes wait for the consumer, for the
 // provider connection it last used, or in its held requests.
 func (d *dconn) backlog(n int) bool {
-	if d.held > n || d.c.OutboundBuffered() > n {
+	if d.held > n || d.c.OutboundBuffered()+d.out.pending() > n {
 		return true
 	}
 	uc := d.lastUp
-	return uc != nil && !uc.closed && uc.c.OutboundBuffered() > n
+	return uc != nil && !uc.closed && uc.c.OutboundBuffered()+uc.out.pending() > n
 }
 
 // hold accounts n bytes of request copies to the connection (release

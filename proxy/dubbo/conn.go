@@ -30,6 +30,7 @@ type dconn struct {
 	active      int
 	held        int     // bytes of request copies held by the calls (backpressure.go)
 	lastUp      *upconn // provider connection last written for this consumer
+	out         output  // bytes queued for the consumer during this event
 
 	eventID  uint64
 	openedAt time.Time
@@ -192,6 +193,7 @@ func (d *dconn) closeAfterFlush() {
 		return
 	}
 	d.closing = true
+	d.Flush()
 	c := d.c
 	if c.OutboundBuffered() == 0 {
 		_ = c.Close()
@@ -225,6 +227,7 @@ func (d *dconn) OnClose(_ gnet.Conn, err error) {
 		c = next
 	}
 	d.first, d.last, d.active = nil, nil, 0
+	d.ls.putBuf(d.out.take())
 	delete(d.ls.conns, d)
 	d.obs.Closed(d.shard, time.Since(d.openedAt))
 }

@@ -18,7 +18,8 @@ type loopState struct {
 	cstats map[string]*clusterStats
 	conns  map[*dconn]struct{}
 	free   []*call
-	enc    []byte // scratch for locally encoded frames
+	enc    []byte   // scratch for locally encoded frames
+	bufs   [][]byte // free output buffers (output.go)
 }
 
 // loopOf returns l's state for sh, creating it (and registering the loop

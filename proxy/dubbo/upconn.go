@@ -50,6 +50,8 @@ type upconn struct {
 	sent       uint64 // calls sent
 	sentSeen   uint64 // sent at the last heartbeat tick
 
+	out output // bytes queued for the provider during this event
+
 	closed   bool // failed or closing: takes no calls
 	readonly bool // the provider is going away: no new calls
 	gone     bool // OnClose ran
@@ -120,10 +122,25 @@ func (uc *upconn) send(c *call) {
 	c.detach()
 }
 
-// write sends b to the provider (counted in upstream_cx_tx_bytes_total).
+// write queues b for the provider; it is sent after the event
+// (output.go) and counted in upstream_cx_tx_bytes_total.
 func (uc *upconn) write(b []byte) {
-	_, _ = uc.c.Write(b)
+	if uc.out.add(uc.hp.ls, b) {
+		uc.hp.ls.loop.FlushAfter(uc)
+	}
 	uc.hp.cluster.Stats.CxTxBytesTotal.Add(uc.hp.ls.loop.Index(), uint64(len(b)))
+}
+
+// Flush implements engine.Flusher: it sends the queued bytes.
+func (uc *upconn) Flush() {
+	b := uc.out.take()
+	if b == nil {
+		return
+	}
+	if !uc.gone {
+		_, _ = uc.c.Write(b)
+	}
+	uc.hp.ls.putBuf(b)
 }
 
 // put stores c in a free slot; false when the table is full (slotMask
@@ -216,6 +233,7 @@ func (uc *upconn) fail(msg string, badFrame bool) {
 	if uc.closed {
 		return
 	}
+	uc.hp.ls.putBuf(uc.out.take()) // requests not sent yet are answered below
 	uc.close()
 	for i, c := range uc.slots {
 		if c == nil {
@@ -240,6 +258,7 @@ func (uc *upconn) close() {
 	uc.closed = true
 	uc.hp.remove(uc)
 	uc.hb.Stop()
+	uc.Flush()
 	if !uc.gone {
 		_ = uc.c.Close()
 	}

@@ -38,21 +38,25 @@ func (h *events) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 		return nil, gnet.Close
 	}
 	l := h.e.loop(c.EventLoop())
+	c.SetContext(&bound{h: hd, l: l})
 	hd.OnOpen(l, c)
+	l.flushQueued()
 	return nil, gnet.None
 }
 
 func (h *events) OnTraffic(c gnet.Conn) gnet.Action {
-	if hd, ok := c.Context().(Handler); ok {
-		hd.OnTraffic(c)
+	if b, ok := c.Context().(*bound); ok {
+		b.h.OnTraffic(c)
+		b.l.flushQueued()
 		return gnet.None
 	}
 	return gnet.Close
 }
 
 func (h *events) OnClose(c gnet.Conn, err error) gnet.Action {
-	if hd, ok := c.Context().(Handler); ok {
-		hd.OnClose(c, err)
+	if b, ok := c.Context().(*bound); ok {
+		b.h.OnClose(c, err)
+		b.l.flushQueued()
 	}
 	return gnet.None
 }

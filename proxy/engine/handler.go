@@ -3,8 +3,8 @@ package engine
 import "github.com/panjf2000/gnet/v2"
 
 // Handler receives the events of one connection. All methods run on the
-// connection's loop. The Handler is the connection's gnet context; it must
-// not be replaced with SetContext.
+// connection's loop. The engine keeps its own value as the connection's gnet
+// context; a handler must not replace it with SetContext.
 type Handler interface {
 	// OnOpen is called once the connection is served by loop l.
 	OnOpen(l *Loop, c gnet.Conn)
@@ -17,4 +17,16 @@ type Handler interface {
 	// during the call (gnet closes it afterwards), so a handler may dup it
 	// to keep the socket for writing after the peer's half-close.
 	OnClose(c gnet.Conn, err error)
+}
+
+// bound is a served connection's gnet context: its handler and its loop.
+type bound struct {
+	h Handler
+	l *Loop
+}
+
+// Flusher is output collected during an event and written after it; see
+// Loop.FlushAfter.
+type Flusher interface {
+	Flush()
 }

@@ -28,6 +28,7 @@ type Loop struct {
 	watchTick *Timer
 	scratch   []byte // ReadRemaining buffer
 	locals    map[any]any
+	flushes   []Flusher // queued by FlushAfter during the current event
 }
 
 func newLoop(e *Engine, el gnet.EventLoop, idx int) *Loop {
@@ -47,6 +48,7 @@ func (l *Loop) Engine() *Engine { return l.e }
 func (l *Loop) Post(fn func()) error {
 	err := l.el.Execute(context.Background(), gnet.RunnableFunc(func(context.Context) error {
 		fn()
+		l.flushQueued()
 		return nil
 	}))
 	if err != nil {
@@ -89,4 +91,23 @@ func (l *Loop) Local(key any, make func() any) any {
 	v := make()
 	l.locals[key] = v
 	return v
+}
+
+// FlushAfter has f.Flush called once the current event is handled: the
+// gnet callback, timer or posted function now running on the loop. A
+// handler that writes to a connection several times in one event (a
+// multiplexed protocol answering a read's worth of requests) collects the
+// bytes and queues itself once, so they leave in one write instead of one
+// per request. Loop only.
+func (l *Loop) FlushAfter(f Flusher) { l.flushes = append(l.flushes, f) }
+
+// flushQueued calls the Flushers queued during the event, including those
+// queued by a Flush. Loop only.
+func (l *Loop) flushQueued() {
+	for i := 0; i < len(l.flushes); i++ {
+		f := l.flushes[i]
+		l.flushes[i] = nil
+		f.Flush()
+	}
+	l.flushes = l.flushes[:0]
 }
