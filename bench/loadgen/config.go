@@ -29,6 +29,11 @@ const (
 	// connection and frames the response by its Content-Length or chunked
 	// encoding; a status other than 200 ends the run with an error.
 	HTTP Protocol = "http"
+	// Dubbo sends pre-encoded hessian2 Dubbo requests (bench/dubbocall,
+	// a Size-byte string argument), up to Window outstanding on each
+	// connection, and matches responses by ID; a status other than OK or
+	// an unknown ID ends the run with an error.
+	Dubbo Protocol = "dubbo"
 )
 
 // Config describes one load run. The zero value is not usable; call
@@ -38,18 +43,23 @@ type Config struct {
 	Addr string
 	// Mode is Open or Closed.
 	Mode Mode
-	// Protocol is Echo or HTTP; empty means Echo.
+	// Protocol is Echo, HTTP or Dubbo; empty means Echo.
 	Protocol Protocol
 	// Path is the request target of HTTP requests, e.g. "/1024".
 	Path string
 	// Conns is the number of connections; each has at most one request
-	// outstanding.
+	// outstanding (Echo, HTTP) or at most Window (Dubbo).
 	Conns int
+	// Window is the most requests outstanding on one connection (Dubbo
+	// only); in Closed mode each connection keeps this many in flight.
+	Window int
 	// Rate is the total request rate in requests per second (Open only).
 	// Send times are spread uniformly: connection i starts at i/Rate and
-	// then sends every Conns/Rate.
+	// then sends every Conns/Rate (Dubbo: request k is due at k/Rate, on
+	// connection k mod Conns).
 	Rate float64
-	// Size is the request (and echoed response) size in bytes (Echo only).
+	// Size is the request (and echoed response) size in bytes (Echo), or
+	// the length of the request's string argument (Dubbo).
 	Size int
 	// Warmup is run before the measured window; its requests are not counted.
 	Warmup time.Duration
@@ -74,8 +84,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("loadgen: conns %d: want >= 1", c.Conns)
 	case c.Mode == Open && c.Rate <= 0:
 		return fmt.Errorf("loadgen: rate %g: want > 0 in open mode", c.Rate)
-	case c.Protocol != "" && c.Protocol != Echo && c.Protocol != HTTP:
-		return fmt.Errorf("loadgen: protocol %q: want %q or %q", c.Protocol, Echo, HTTP)
+	case c.Protocol != "" && c.Protocol != Echo && c.Protocol != HTTP && c.Protocol != Dubbo:
+		return fmt.Errorf("loadgen: protocol %q: want %q, %q or %q", c.Protocol, Echo, HTTP, Dubbo)
+	case c.Protocol == Dubbo && (c.Window < 1 || c.Window > maxWindow):
+		return fmt.Errorf("loadgen: window %d: want 1..%d", c.Window, maxWindow)
 	case c.Protocol == HTTP && (!strings.HasPrefix(c.Path, "/") || strings.ContainsAny(c.Path, " \r\n")):
 		return fmt.Errorf("loadgen: path %q: want an origin-form request target (\"/...\")", c.Path)
 	case c.Protocol != HTTP && c.Size < 1:

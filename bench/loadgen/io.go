@@ -5,7 +5,6 @@ package loadgen
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -59,48 +58,13 @@ func (g *generator) send(i int, origin int64) error {
 // waitAndRead sleeps until the next event or deadline (busy-polling the
 // last g.spin nanoseconds) and handles what became ready.
 func (g *generator) waitAndRead(now int64) error {
-	target := g.nextWake(now)
-	msec := 0
-	if target-now > g.spin {
-		if armAt := target - g.spin; armAt != g.armedAt {
-			if err := g.poll.arm(time.Duration(armAt - now)); err != nil {
-				return err
-			}
-			g.armedAt = armAt
-		}
-		msec = -1
-	}
-	events, err := g.poll.wait(msec)
-	if err != nil {
-		return err
-	}
-	if len(events) == 0 {
-		yield()
-		return nil
-	}
-	now = g.now()
-	for _, ev := range events {
-		if ev.Fd == timerToken {
-			g.poll.clearTimer()
-			g.armedAt = -1
-			continue
-		}
-		if err := g.onReadable(int(ev.Fd), now); err != nil {
-			return err
-		}
-	}
-	return nil
+	return g.waitUntil(now, g.nextWake(now), g)
 }
 
 // nextWake is the earliest of the next phase edge and, in Open mode, the
 // next scheduled send on a free connection.
 func (g *generator) nextWake(now int64) int64 {
-	t := g.drainEnd
-	for _, edge := range [2]int64{g.warmEnd, g.end} {
-		if edge > now && edge < t {
-			t = edge
-		}
-	}
+	t := g.nextEdge(now)
 	if g.cfg.Mode != Open {
 		return t
 	}

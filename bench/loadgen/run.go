@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/netip"
 	"runtime"
-	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -39,12 +38,15 @@ func Run(cfg Config, hooks Hooks) (Result, error) {
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	if cfg.Protocol == Dubbo {
+		return runDubbo(cfg, addr, hooks)
+	}
 	g, err := newGenerator(cfg, addr, hooks)
 	if err != nil {
 		return Result{}, err
 	}
 	defer g.close()
-	if err := g.loop(); err != nil {
+	if err := drive(g); err != nil {
 		return Result{}, err
 	}
 	return g.result(), nil
@@ -71,26 +73,18 @@ type conn struct {
 
 // generator is the state of one run; it belongs to the goroutine in Run.
 type generator struct {
+	clock
 	cfg      Config
-	hooks    Hooks
-	poll     *poller
 	conns    []conn
 	msg, buf []byte
-	start    time.Time
 	interval int64
-	spin     int64
-	warmEnd  int64
-	end      int64
-	drainEnd int64
-	phase    phase
-	armedAt  int64 // deadline the timer is armed for, or -1
 	latency  *Samples
 	lag      *Samples
 	requests int64
 }
 
 func newGenerator(cfg Config, addr netip.AddrPort, hooks Hooks) (*generator, error) {
-	g := &generator{cfg: cfg, hooks: hooks, armedAt: -1}
+	g := &generator{clock: clock{hooks: hooks, armedAt: -1}, cfg: cfg}
 	if cfg.Protocol == HTTP {
 		g.msg, g.buf = httpRequest(addr, cfg.Path), make([]byte, httpReadBuf)
 	} else {
@@ -135,56 +129,19 @@ func (g *generator) dialAll(addr netip.AddrPort) error {
 
 // schedule fixes the run's clock origin, window edges and first sends.
 func (g *generator) schedule() {
-	g.spin = int64(g.cfg.Spin)
-	g.warmEnd = int64(g.cfg.Warmup)
-	g.end = g.warmEnd + int64(g.cfg.Duration)
-	g.drainEnd = g.end + int64(g.cfg.Drain)
+	g.setEdges(g.cfg)
 	period := g.interval / int64(len(g.conns))
 	for i := range g.conns {
 		g.conns[i].due = int64(i) * period
 	}
-	g.start = time.Now()
+	g.startClock()
 }
-
-func (g *generator) now() int64 { return int64(time.Since(g.start)) }
 
 func (g *generator) close() {
 	for _, c := range g.conns {
 		unix.Close(c.fd)
 	}
 	g.poll.close()
-}
-
-func (g *generator) loop() error {
-	for {
-		now := g.now()
-		g.advancePhase(now)
-		if g.done(now) {
-			return nil
-		}
-		if err := g.sendDue(now); err != nil {
-			return err
-		}
-		if err := g.waitAndRead(now); err != nil {
-			return err
-		}
-	}
-}
-
-// advancePhase moves through warm-up, window and drain, calling the hooks.
-func (g *generator) advancePhase(now int64) {
-	if g.phase == warming && now >= g.warmEnd {
-		g.phase = measuring
-		if g.hooks.MeasureStart != nil {
-			g.hooks.MeasureStart()
-		}
-	}
-	if g.phase == measuring && now >= g.end {
-		g.phase = draining
-		if g.hooks.MeasureEnd != nil {
-			g.hooks.MeasureEnd()
-		}
-	}
 }
 
 // done reports whether every request of the window has completed, or the

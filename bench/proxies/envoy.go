@@ -1,22 +1,36 @@
 package proxies
 
+import "fmt"
+
 // Envoy runs the same bootstrap file as Skiff with --concurrency 1.
 type Envoy struct {
 	bin, version string
 	proto        Protocol
 }
 
+// newEnvoy finds the binary and, for Dubbo, has `envoy --mode validate`
+// accept the bootstrap: dubbo_proxy is a contrib extension, missing from
+// Envoy's standard build.
 func newEnvoy(bin string, proto Protocol) (Proxy, error) {
 	path, err := executable("envoy", bin, "ENVOY_BIN not set")
 	if err != nil {
 		return nil, err
 	}
-	return Envoy{bin: path, version: versionLine(path, "--version"), proto: proto}, nil
+	e := Envoy{bin: path, version: versionLine(path, "--version"), proto: proto}
+	if proto == Dubbo {
+		if err := checkConfig(e, func(in Instance) []string { return []string{"--mode", "validate", "-c", in.Args[1]} }); err != nil {
+			return nil, fmt.Errorf("envoy: skipped (Dubbo bootstrap rejected by envoy --mode validate, which needs a contrib build: %v)", err)
+		}
+	}
+	return e, nil
 }
 
 func (Envoy) Name() string      { return "envoy" }
 func (e Envoy) Version() string { return e.version }
-func (Envoy) Setup() string {
+func (e Envoy) Setup() string {
+	if e.proto == Dubbo {
+		return "--concurrency 1, --disable-hot-restart, -l error; the same bootstrap file as Skiff (dubbo_proxy, a contrib extension), no access log"
+	}
 	return "--concurrency 1, --disable-hot-restart, -l error; the same bootstrap file as Skiff, no access log"
 }
 

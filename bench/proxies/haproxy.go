@@ -28,12 +28,18 @@ func (h HAProxy) Setup() string {
 	if h.proto == HTTP {
 		return "nbthread 1, mode http, http-reuse always, keep-alive on both sides, no option forwardfor, no log, foreground (-db)"
 	}
+	if h.proto == Dubbo {
+		return "nbthread 1, mode tcp (forwards the Dubbo byte stream without parsing it: the L4 floor), no log, foreground (-db)"
+	}
 	return "nbthread 1, mode tcp, no log, foreground (-db)"
 }
 
 // haproxyConfig is one listener forwarding to the backend.
 func haproxyConfig(p Ports, proto Protocol) string {
 	mode, name, extra := "tcp", "echo", ""
+	if proto == Dubbo {
+		name = "dubbo"
+	}
 	if proto == HTTP {
 		mode, name = "http", "http"
 		extra = "    timeout http-keep-alive 60s\n    http-reuse always\n"

@@ -8,7 +8,8 @@ import (
 
 // MOSN runs `mosn start -c mosn.json` with one processor and GOMAXPROCS=1:
 // its tcp_proxy network filter for TCP, its proxy filter (Http1 both
-// ways) with one route for HTTP.
+// ways) with one route for HTTP, its proxy filter (dubbo both ways) with
+// one route for Dubbo.
 type MOSN struct {
 	bin, version string
 	proto        Protocol
@@ -25,6 +26,10 @@ func newMOSN(bin string, proto Protocol) (Proxy, error) {
 func (MOSN) Name() string      { return "mosn" }
 func (m MOSN) Version() string { return m.version }
 func (m MOSN) Setup() string {
+	if m.proto == Dubbo {
+		return "GOMAXPROCS=1, processor 1, proxy filter dubbo to dubbo, one virtual host *, one route on header service = " +
+			"the benchmark's interface to the backend cluster, log level ERROR, no access log"
+	}
 	if m.proto == HTTP {
 		return "GOMAXPROCS=1, processor 1, proxy filter Http1 to Http1, one virtual host *, route prefix / to the backend cluster, log level ERROR, no access log"
 	}
@@ -48,6 +53,9 @@ func mosnConfig(dir string, p Ports, proto Protocol) string {
 	name, filter, routers := "echo", mosnTCPFilter, ""
 	if proto == HTTP {
 		name, filter, routers = "http", mosnHTTPFilter, mosnRouters
+	}
+	if proto == Dubbo {
+		name, filter, routers = "dubbo", mosnDubboFilter, mosnDubboRouters
 	}
 	return fmt.Sprintf(`{
   "servers": [{

@@ -1,6 +1,7 @@
 package proxies
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,6 +20,9 @@ type Nginx struct {
 }
 
 func newNginx(bin string, proto Protocol) (Proxy, error) {
+	if proto == Dubbo {
+		return nil, errors.New(nginxDubboSkip)
+	}
 	path, err := executable("nginx", bin, "no nginx path given")
 	if err != nil {
 		return nil, err

@@ -1,7 +1,8 @@
 // Package proxies configures and describes the proxies the benchmark
 // compares: Skiff, Envoy, haproxy, nginx and MOSN, each with one worker,
-// as a TCP proxy (to the echo backend) or as an HTTP/1.1 reverse proxy
-// with upstream keep-alive (to the HTTP backend), from one loopback port.
+// as a TCP proxy (to the echo backend), as an HTTP/1.1 reverse proxy
+// with upstream keep-alive (to the HTTP backend) or as a Dubbo proxy (to
+// the Dubbo backend), from one loopback port.
 package proxies
 
 import (
@@ -23,6 +24,10 @@ const (
 	// HTTP parses and routes HTTP/1.1 requests, keeping upstream
 	// connections alive and reusing them.
 	HTTP Protocol = "http"
+	// Dubbo parses and routes Dubbo requests (Skiff and Envoy dubbo_proxy,
+	// MOSN's dubbo protocol); haproxy forwards them as a byte stream (the
+	// L4 floor); nginx is not used.
+	Dubbo Protocol = "dubbo"
 )
 
 // Ports are the loopback ports of one proxy instance.

@@ -11,18 +11,18 @@ type Skiff struct {
 	proto        Protocol
 }
 
-// newSkiff finds the binary and, for HTTP, has `skiff validate` accept the
-// bootstrap, so that a Skiff without the features used is skipped with its
-// own message instead of failing mid-run.
+// newSkiff finds the binary and, for HTTP and Dubbo, has `skiff validate`
+// accept the bootstrap, so that a Skiff without the features used is
+// skipped with its own message instead of failing mid-run.
 func newSkiff(bin string, proto Protocol) (Proxy, error) {
 	path, err := executable("skiff", bin, "no -skiff binary given")
 	if err != nil {
 		return nil, err
 	}
 	s := Skiff{bin: path, version: versionLine(path, "version"), proto: proto}
-	if proto == HTTP {
+	if proto == HTTP || proto == Dubbo {
 		if err := checkConfig(s, func(in Instance) []string { return []string{"validate", "-c", in.Args[2]} }); err != nil {
-			return nil, fmt.Errorf("skiff: skipped (HTTP bootstrap rejected by skiff validate: %v)", err)
+			return nil, fmt.Errorf("skiff: skipped (%s bootstrap rejected by skiff validate: %v)", protoName(proto), err)
 		}
 	}
 	return s, nil

@@ -1,5 +1,5 @@
 // Package runner orchestrates the benchmark scenarios (TCP echo, HTTP/1.1
-// keep-alive): for each it starts the backend, each proxy and the load
+// keep-alive, Dubbo): for each it starts the backend, each proxy and the load
 // generator as separate pinned processes, interleaves repetitions, and
 // reports medians with ranges in the scenario's own report section.
 package runner
@@ -20,7 +20,8 @@ type Config struct {
 	Self string
 	// Proxies name the proxy binaries to compare against a direct connection.
 	Proxies proxies.Options
-	// Scenarios to run, in this order: ScenarioTCPEcho, ScenarioHTTP.
+	// Scenarios to run, in this order: ScenarioTCPEcho, ScenarioHTTP,
+	// ScenarioDubbo.
 	Scenarios []string
 	// Report is the markdown file whose scenario sections are replaced; ""
 	// prints only.
@@ -44,6 +45,8 @@ type Config struct {
 	// HTTPSizes are the HTTP scenario's response body sizes in bytes; each
 	// is measured with its own proxy instances and has its own table.
 	HTTPSizes []int
+	// Dubbo shapes the Dubbo scenario (its rates, connections, window).
+	Dubbo DubboConfig
 	// Spin is the load generator's busy-poll window before each send.
 	Spin time.Duration
 

@@ -29,6 +29,9 @@ func LoadArgs(cfg loadgen.Config) []string {
 	if cfg.Protocol == loadgen.HTTP {
 		args = append(args, "-proto", string(cfg.Protocol), "-path", cfg.Path)
 	}
+	if cfg.Protocol == loadgen.Dubbo {
+		args = append(args, "-proto", string(cfg.Protocol), "-window", strconv.Itoa(cfg.Window))
+	}
 	return args
 }
 

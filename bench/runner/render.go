@@ -152,6 +152,9 @@ func renderSection(cfg Config, sc scenario, env environment, cols []column, pls 
 }
 
 func sectionTitle(cfg Config, sc scenario) string {
+	if sc.proto == proxies.Dubbo {
+		return dubboTitle(sc)
+	}
 	if sc.proto == proxies.HTTP {
 		return "HTTP/1.1 keep-alive: GET through an HTTP reverse proxy"
 	}
@@ -169,11 +172,8 @@ func methodLines(cfg Config, sc scenario, env environment, cols []column, pls []
 	lines := []string{
 		fmt.Sprintf("Machine: %s. Load average before the run: %s%s; %s.", env.machine, loadAvg(env.loadAvg), loadWarning(env.loadAvg), env.autogroup),
 		fmt.Sprintf("Placement: %s.", placementText(cfg, sc, pls)),
-		fmt.Sprintf("Latency: open loop, %s req/s over %d connections, send times spread uniformly, one request outstanding per connection, "+
-			"latency from the scheduled send time to the last response byte (so stalls count); %v warm-up + %v per rep. "+
-			"\"added\" = proxy minus direct in the same rep and placement (minus the placement's median direct when that rep's direct run was discarded).", thousands(cfg.Rate), cfg.Conns, cfg.Warmup, cfg.Duration),
-		fmt.Sprintf("Throughput: closed loop, %d connections, %v warm-up + %v per rep; proxy CPU = utime+stime from /proc/PID/stat over the window "+
-			"(10 ms ticks). RSS: VmRSS once ready (idle), VmHWM after the rep, from /proc/PID/status.", cfg.ThroughputConns, cfg.Warmup, cfg.ThroughputDuration),
+		latencyLine(cfg, sc),
+		throughputLine(cfg, sc),
 		fmt.Sprintf("Repetitions: %d, interleaved (rep 1 of every placement%s and column, then rep 2, ...); cells are median [min-max] over kept reps.%s %s",
 			cfg.Reps, variantWord(sc), p99Warning(cfg), discardText(cfg, runs)),
 		fmt.Sprintf("Load generator and backend: `skiffbench load` / `skiffbench %s`, Go, GOMAXPROCS=1, separate pinned processes. "+
@@ -184,6 +184,9 @@ func methodLines(cfg Config, sc scenario, env environment, cols []column, pls []
 	}
 	if sc.proto == proxies.HTTP {
 		lines = append(lines, httpLines(sc)...)
+	}
+	if sc.proto == proxies.Dubbo {
+		lines = append(lines, dubboLines(sc)...)
 	}
 	for _, c := range cols[1:] {
 		lines = append(lines, fmt.Sprintf("%s: one worker: %s.%s", c.name, c.proxy.Setup(), versionText(c.proxy.Version())))
@@ -197,9 +200,30 @@ func methodLines(cfg Config, sc scenario, env environment, cols []column, pls []
 	return lines
 }
 
+// latencyLine and throughputLine say how the loads ran.
+func latencyLine(cfg Config, sc scenario) string {
+	if sc.proto == proxies.Dubbo {
+		return dubboLatencyLine(cfg, sc)
+	}
+	return fmt.Sprintf("Latency: open loop, %s req/s over %d connections, send times spread uniformly, one request outstanding per connection, "+
+		"latency from the scheduled send time to the last response byte (so stalls count); %v warm-up + %v per rep. "+
+		"\"added\" = proxy minus direct in the same rep and placement (minus the placement's median direct when that rep's direct run was discarded).", thousands(cfg.Rate), cfg.Conns, cfg.Warmup, cfg.Duration)
+}
+
+func throughputLine(cfg Config, sc scenario) string {
+	if sc.proto == proxies.Dubbo {
+		return dubboThroughputLine(cfg, sc)
+	}
+	return fmt.Sprintf("Throughput: closed loop, %d connections, %v warm-up + %v per rep; proxy CPU = utime+stime from /proc/PID/stat over the window "+
+		"(10 ms ticks). RSS: VmRSS once ready (idle), VmHWM after the rep, from /proc/PID/status.", cfg.ThroughputConns, cfg.Warmup, cfg.ThroughputDuration)
+}
+
 func variantWord(sc scenario) string {
 	if len(sc.variants) < 2 {
 		return ""
+	}
+	if sc.proto == proxies.Dubbo {
+		return ", rate"
 	}
 	return ", response size"
 }

@@ -16,6 +16,7 @@ import (
 const (
 	ScenarioTCPEcho = "tcp-echo"
 	ScenarioHTTP    = "http"
+	ScenarioDubbo   = "dubbo"
 )
 
 // maxHTTPSize bounds an HTTP response body size.
@@ -31,6 +32,8 @@ type scenario struct {
 	// backendArgs start the backend: `Self backendArgs... -addr 127.0.0.1:0`.
 	backendArgs []string
 	variants    []variant
+	// dubbo shapes the Dubbo scenario's loads.
+	dubbo DubboConfig
 }
 
 // variant is one request shape of a scenario, measured with its own proxy
@@ -38,8 +41,11 @@ type scenario struct {
 type variant struct {
 	// name heads the variant's table; "" for a scenario's only variant.
 	name string
-	// size is the echo message size or the HTTP response body size.
+	// size is the echo message size, the HTTP response body size or the
+	// Dubbo request's argument length.
 	size int
+	// rate, if not zero, replaces Config.Rate in the open loop (Dubbo).
+	rate float64
 }
 
 // scenarios resolves c.Scenarios.
@@ -59,8 +65,14 @@ func (c Config) scenarios() ([]scenario, error) {
 				return nil, err
 			}
 			out = append(out, sc)
+		case ScenarioDubbo:
+			sc, err := c.dubboScenario()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, sc)
 		default:
-			return nil, fmt.Errorf("runner: scenario %q: want %s or %s", name, ScenarioTCPEcho, ScenarioHTTP)
+			return nil, fmt.Errorf("runner: scenario %q: want %s, %s or %s", name, ScenarioTCPEcho, ScenarioHTTP, ScenarioDubbo)
 		}
 	}
 	return out, nil
@@ -83,9 +95,12 @@ func (c Config) httpScenario() (scenario, error) {
 	return sc, nil
 }
 
-// load completes base for variant v: echo messages of v.size bytes, or
-// GETs of the path the HTTP backend answers with v.size bytes.
+// load completes base for variant v: echo messages of v.size bytes, GETs
+// of the path the HTTP backend answers with v.size bytes, or Dubbo calls.
 func (sc scenario) load(v variant, base loadgen.Config) loadgen.Config {
+	if sc.proto == proxies.Dubbo {
+		return sc.dubboLoad(v, base)
+	}
 	if sc.proto == proxies.HTTP {
 		base.Protocol, base.Path = loadgen.HTTP, httpbackend.Path(v.size)
 		return base

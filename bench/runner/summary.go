@@ -74,7 +74,7 @@ func summaryTables(cfg Config, sc scenario, cols []column, pls []Placement, runs
 				mine = append(mine, r)
 			}
 		}
-		out[i] = summaryTable(cfg, cols, pls, mine)
+		out[i] = summaryTable(sc.tableConfig(cfg, v), cols, pls, mine)
 	}
 	return out
 }

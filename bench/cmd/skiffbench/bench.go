@@ -22,7 +22,7 @@ func runBench(args []string) error {
 	fs.StringVar(&cfg.Proxies.Nginx, "nginx", "/usr/sbin/nginx", "nginx binary; tcp-echo needs its stream module (skipped if missing; empty to skip)")
 	fs.StringVar(&cfg.Proxies.Envoy, "envoy", os.Getenv("ENVOY_BIN"), "envoy binary (default $ENVOY_BIN; skipped if empty)")
 	fs.StringVar(&cfg.Proxies.MOSN, "mosn", os.Getenv("MOSN_BIN"), "mosn binary (default $MOSN_BIN; skipped if empty)")
-	fs.StringVar(&scenarios, "scenarios", "tcp-echo,http", "scenarios to run, comma-separated, in order: tcp-echo, http")
+	fs.StringVar(&scenarios, "scenarios", "tcp-echo,http,dubbo", "scenarios to run, comma-separated, in order: tcp-echo, http, dubbo")
 	fs.StringVar(&cfg.Report, "report", "", "markdown file whose scenario sections are replaced (empty: print only)")
 	fs.IntVar(&cfg.Reps, "reps", 3, "interleaved repetitions (p99 wants >= 5)")
 	fs.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "warm-up before every measured window")
@@ -33,6 +33,7 @@ func runBench(args []string) error {
 	fs.IntVar(&cfg.ThroughputConns, "throughput-conns", 64, "closed-loop connections")
 	fs.IntVar(&cfg.Size, "size", 64, "tcp-echo: message size in bytes")
 	fs.StringVar(&httpSizes, "http-sizes", "16,1024", "http: response body sizes in bytes, comma-separated; each is measured separately")
+	dubboRates := dubboFlags(fs, &cfg.Dubbo)
 	fs.DurationVar(&cfg.Spin, "spin", 100*time.Microsecond, "load generator busy-polls this long before each send (a timer wake-up takes ~70 us on a halted vCPU here)")
 	fs.IntVar(&cfg.ClientCPU, "client-cpu", 0, "CPU of the load generator (and of the proxy in same-core)")
 	fs.IntVar(&cfg.BackendCPU, "backend-cpu", 1, "CPU of the backend (and of the proxy in cross-core)")
@@ -51,6 +52,9 @@ func runBench(args []string) error {
 	var err error
 	if cfg.HTTPSizes, err = parseInts(httpSizes); err != nil {
 		return fmt.Errorf("-http-sizes: %w", err)
+	}
+	if cfg.Dubbo.Rates, err = parseFloats(*dubboRates); err != nil {
+		return fmt.Errorf("-dubbo-rates: %w", err)
 	}
 	cfg.Command = commandLine(args)
 	self, err := os.Executable()

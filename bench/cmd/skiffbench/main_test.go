@@ -24,6 +24,10 @@ func TestRunBenchRejectsBadFlags(t *testing.T) {
 		"unknown scenario":  {"-scenarios", "tcp-echo,grpc"},
 		"bad http size":     {"-http-sizes", "16,x"},
 		"zero http size":    {"-scenarios", "http", "-http-sizes", "0"},
+		"bad dubbo rate":    {"-scenarios", "dubbo", "-dubbo-rates", "1000,x"},
+		"zero dubbo rate":   {"-scenarios", "dubbo", "-dubbo-rates", "0"},
+		"zero dubbo window": {"-scenarios", "dubbo", "-dubbo-window", "0"},
+		"zero dubbo conns":  {"-scenarios", "dubbo", "-dubbo-conns", "0"},
 	}
 	for name, args := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -31,15 +31,7 @@ func runEcho(args []string) error {
 	if err != nil {
 		return fmt.Errorf("echo-server: %w", err)
 	}
-	var s echo.Server
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	defer stop()
-	go func() {
-		<-ctx.Done()
-		s.Close()
-	}()
-	fmt.Printf("%s%s\n", runner.EchoReadyPrefix, ln.Addr())
-	return s.Serve(ln)
+	return serveUntilSignal(&echo.Server{}, ln)
 }
 
 // runHTTP serves the HTTP backend until SIGTERM or SIGINT; it prints
@@ -64,6 +56,18 @@ func runHTTP(args []string) error {
 		s.Close()
 		return fmt.Errorf("http-server: %w", err)
 	}
+	return serveUntilSignal(s, ln)
+}
+
+// backendServer is a benchmark backend.
+type backendServer interface {
+	Serve(net.Listener) error
+	Close() error
+}
+
+// serveUntilSignal serves s on ln until SIGTERM or SIGINT; it prints
+// "listening ADDR" once the listener is up.
+func serveUntilSignal(s backendServer, ln net.Listener) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	go func() {
@@ -84,9 +88,10 @@ func runLoad(args []string) error {
 	fs.StringVar(&mode, "mode", "open", "open (fixed schedule) or closed (send on response)")
 	fs.IntVar(&cfg.Conns, "conns", 16, "connections")
 	fs.Float64Var(&cfg.Rate, "rate", 1000, "open mode: total req/s")
-	fs.StringVar(&proto, "proto", "echo", "echo (Size bytes echoed) or http (GET -path, keep-alive)")
+	fs.StringVar(&proto, "proto", "echo", "echo (Size bytes echoed), http (GET -path, keep-alive) or dubbo (-size-byte string argument, -window outstanding per connection)")
+	fs.IntVar(&cfg.Window, "window", 32, "dubbo: most requests outstanding per connection (closed mode keeps this many)")
 	fs.StringVar(&cfg.Path, "path", "/1024", "http: request path")
-	fs.IntVar(&cfg.Size, "size", 64, "echo: message size in bytes")
+	fs.IntVar(&cfg.Size, "size", 64, "echo: message size in bytes; dubbo: argument length")
 	fs.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "warm-up, not measured")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "measured window")
 	fs.DurationVar(&cfg.Spin, "spin", 100*time.Microsecond, "open mode: busy-poll this long before each send")

@@ -1,6 +1,6 @@
 //go:build linux
 
-package httpbackend
+package epollserver
 
 import (
 	"errors"
@@ -8,13 +8,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// bufSize is each connection's request buffer; a request head must fit.
-const bufSize = 16 << 10
-
 // conn is one accepted connection.
 type conn struct {
 	fd  int
-	in  []byte // received bytes not yet answered (cap bufSize)
+	in  []byte // received bytes not yet answered (cap Server.inSize)
 	out []byte // responses not yet written
 	// blocked is set while c.out waits for EPOLLOUT; c is not read then.
 	blocked bool
@@ -71,7 +68,7 @@ func (l *loop) acceptAll() error {
 			unix.Close(fd)
 			return err
 		}
-		l.conns[int32(fd)] = &conn{fd: fd, in: make([]byte, 0, bufSize), out: make([]byte, 0, 4<<10)}
+		l.conns[int32(fd)] = &conn{fd: fd, in: make([]byte, 0, l.srv.inSize), out: make([]byte, 0, l.srv.outSize)}
 	}
 }
 
@@ -99,24 +96,17 @@ func (l *loop) serve(c *conn) {
 	l.flush(c)
 }
 
-// answer queues the response to every complete request in c.in and keeps
+// answer queues the answers to every complete request in c.in and keeps
 // the incomplete rest. A full buffer without a complete request is an error.
 func (l *loop) answer(c *conn) error {
-	used := 0
-	for {
-		req, ok, err := parseRequest(c.in[used:])
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
-		c.out = append(c.out, l.srv.respond(req)...)
-		used += req.size
+	out, used, err := l.srv.answer(c.out, c.in)
+	if err != nil {
+		return err
 	}
+	c.out = out
 	c.in = c.in[:copy(c.in, c.in[used:])]
 	if len(c.in) == cap(c.in) {
-		return ErrRequest
+		return ErrFull
 	}
 	return nil
 }
@@ -157,15 +147,4 @@ func (l *loop) closeAll() {
 	}
 	clear(l.conns)
 	unix.Close(l.lfd)
-}
-
-// respond returns the pre-encoded response to req.
-func (s *Server) respond(req request) []byte {
-	if !req.get {
-		return methodNotAllowed
-	}
-	if resp, ok := s.responses[string(req.target)]; ok {
-		return resp
-	}
-	return notFound
 }
