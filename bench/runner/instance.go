@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -168,7 +169,10 @@ func (r *runner) setBackendAddr(a string) error {
 	return checkPinned(r.backend.Pid(), r.cfg.BackendCPU)
 }
 
-// freePorts returns n loopback ports that were free a moment ago.
+// freePorts returns n loopback ports that were free a moment ago. They
+// are drawn below the kernel's ephemeral range: a port from that range
+// (what listening on port 0 returns) can be taken by an outgoing
+// connection, the load generator's or a proxy's, before the proxy binds it.
 func freePorts(n int) ([]int, error) {
 	lns := make([]net.Listener, 0, n)
 	defer func() {
@@ -176,16 +180,41 @@ func freePorts(n int) ([]int, error) {
 			ln.Close()
 		}
 	}()
+	lo := ephemeralLow()
 	ports := make([]int, 0, n)
-	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+	for try := 0; len(ports) < n; try++ {
+		if try == 1000 {
+			return nil, fmt.Errorf("runner: no free port in [%d, %d)", minPort, lo)
+		}
+		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(minPort+rand.IntN(lo-minPort))))
 		if err != nil {
-			return nil, fmt.Errorf("runner: free port: %w", err)
+			continue
 		}
 		lns = append(lns, ln)
 		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
 	}
 	return ports, nil
+}
+
+// minPort is the lowest port freePorts hands out.
+const minPort = 10000
+
+// ephemeralLow is the first port of the kernel's ephemeral range (32768
+// when it cannot be read or leaves too little room below it).
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 32768
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 32768
+	}
+	lo, err := strconv.Atoi(f[0])
+	if err != nil || lo < minPort+1000 {
+		return 32768
+	}
+	return lo
 }
 
 // lastLines returns the last n lines of a log file.
