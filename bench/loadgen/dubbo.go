@@ -11,7 +11,6 @@ import (
 
 	"github.com/skiffmesh/skiff/bench/dubbocall"
 	"github.com/skiffmesh/skiff/protocol/dubbo"
-	"golang.org/x/sys/unix"
 )
 
 // ErrUnknownID is wrapped by the error of a Dubbo response whose ID
@@ -33,8 +32,7 @@ type dubboConn struct {
 // dubboGen is the state of one Dubbo run; it belongs to the goroutine in
 // Run. Times are nanoseconds since the run's start.
 type dubboGen struct {
-	clock
-	cfg   Config
+	base
 	conns []dubboConn
 	msg   []byte // the request; its ID is rewritten for every send
 	// Open mode: request k is due at k*perReq; next is the next to send,
@@ -43,9 +41,6 @@ type dubboGen struct {
 	perReq            float64
 	next, first, stop int64
 	stalled           bool
-	latency           *Samples
-	lag               *Samples
-	requests          int64
 }
 
 // runDubbo is Run for the Dubbo protocol, on the caller's locked thread.
@@ -66,43 +61,28 @@ func newDubboGen(cfg Config, addr netip.AddrPort, hooks Hooks) (*dubboGen, error
 	if err != nil {
 		return nil, fmt.Errorf("loadgen: %w", err)
 	}
-	g := &dubboGen{clock: clock{hooks: hooks, armedAt: -1}, cfg: cfg, msg: msg}
-	if g.poll, err = newPoller(cfg.Conns + 1); err != nil {
+	k, err := newBase(cfg, hooks)
+	if err != nil {
 		return nil, err
 	}
-	if err := g.dialAll(addr); err != nil {
+	g := &dubboGen{base: k, msg: msg, conns: make([]dubboConn, 0, cfg.Conns)}
+	err = g.dialAll(addr, func(fd int) {
+		g.conns = append(g.conns, dubboConn{
+			fd: fd, in: make([]byte, 0, dubboReadBuf),
+			out: make([]byte, 0, len(msg)*cfg.Window), slots: newSlots(cfg.Window),
+		})
+	})
+	if err != nil {
 		g.close()
 		return nil, err
-	}
-	g.latency, g.lag = NewSamples(cfg.expected()), NewSamples(0)
-	if cfg.Mode == Open {
-		g.lag = NewSamples(cfg.expected())
 	}
 	g.schedule()
 	return g, nil
 }
 
-func (g *dubboGen) dialAll(addr netip.AddrPort) error {
-	g.conns = make([]dubboConn, 0, g.cfg.Conns)
-	for i := range g.cfg.Conns {
-		fd, err := dial(addr)
-		if err != nil {
-			return err
-		}
-		g.conns = append(g.conns, dubboConn{
-			fd: fd, in: make([]byte, 0, dubboReadBuf),
-			out: make([]byte, 0, len(g.msg)*g.cfg.Window), slots: newSlots(g.cfg.Window),
-		})
-		if err := g.poll.add(fd, i); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // schedule fixes the run's clock origin, window edges and send schedule.
 func (g *dubboGen) schedule() {
-	g.setEdges(g.cfg)
+	g.setEdges()
 	if g.cfg.Mode == Open {
 		g.perReq = float64(time.Second) / g.cfg.Rate
 		g.first, g.stop = g.firstAt(g.warmEnd), g.firstAt(g.end)
@@ -124,13 +104,6 @@ func (g *dubboGen) firstAt(t int64) int64 {
 
 // due is the scheduled send time of request k (Open mode).
 func (g *dubboGen) due(k int64) int64 { return int64(float64(k) * g.perReq) }
-
-func (g *dubboGen) close() {
-	for _, c := range g.conns {
-		unix.Close(c.fd)
-	}
-	g.poll.close()
-}
 
 // done reports whether every request of the window has completed, or the
 // drain deadline has passed.
@@ -154,13 +127,4 @@ func (g *dubboGen) pending() int {
 	return n
 }
 
-func (g *dubboGen) result() Result {
-	return Result{
-		Mode:       g.cfg.Mode,
-		Requests:   g.requests,
-		Window:     g.cfg.Duration,
-		Unfinished: g.pending(),
-		Latency:    g.latency.Percentiles(),
-		SendLag:    g.lag.Percentiles(),
-	}
-}
+func (g *dubboGen) result() Result { return g.base.result(g.pending()) }

@@ -3,7 +3,6 @@
 package loadgen
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/skiffmesh/skiff/bench/dubbocall"
@@ -102,15 +101,9 @@ func (g *dubboGen) nextWake(now int64) int64 {
 // frame; an incomplete one waits in the connection's buffer.
 func (g *dubboGen) onReadable(i int, now int64) error {
 	c := &g.conns[i]
-	n, err := unix.Read(c.fd, c.in[len(c.in):cap(c.in)])
-	if errors.Is(err, unix.EAGAIN) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("loadgen: conn %d: read: %w", i, err)
-	}
+	n, err := readConn(i, c.fd, c.in[len(c.in):cap(c.in)])
 	if n == 0 {
-		return fmt.Errorf("loadgen: conn %d: closed by peer", i)
+		return err
 	}
 	c.in = c.in[:len(c.in)+n]
 	used := 0

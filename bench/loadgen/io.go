@@ -3,7 +3,6 @@
 package loadgen
 
 import (
-	"errors"
 	"fmt"
 
 	"golang.org/x/sys/unix"
@@ -85,15 +84,9 @@ func (g *generator) onReadable(i int, now int64) error {
 	if g.cfg.Protocol != HTTP {
 		want -= c.got // never read past the echo, so a stray byte shows
 	}
-	n, err := unix.Read(c.fd, g.buf[:want])
-	if errors.Is(err, unix.EAGAIN) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("loadgen: conn %d: read: %w", i, err)
-	}
+	n, err := readConn(i, c.fd, g.buf[:want])
 	if n == 0 {
-		return fmt.Errorf("loadgen: conn %d: closed by peer", i)
+		return err
 	}
 	if !c.busy {
 		return fmt.Errorf("loadgen: conn %d: %d unexpected bytes", i, n)

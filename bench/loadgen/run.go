@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/netip"
 	"runtime"
-
-	"golang.org/x/sys/unix"
 )
 
 // Hooks are called on the generator's goroutine when the measured window
@@ -73,75 +71,49 @@ type conn struct {
 
 // generator is the state of one run; it belongs to the goroutine in Run.
 type generator struct {
-	clock
-	cfg      Config
+	base
 	conns    []conn
 	msg, buf []byte
 	interval int64
-	latency  *Samples
-	lag      *Samples
-	requests int64
 }
 
 func newGenerator(cfg Config, addr netip.AddrPort, hooks Hooks) (*generator, error) {
-	g := &generator{clock: clock{hooks: hooks, armedAt: -1}, cfg: cfg}
+	k, err := newBase(cfg, hooks)
+	if err != nil {
+		return nil, err
+	}
+	g := &generator{base: k, conns: make([]conn, 0, cfg.Conns)}
 	if cfg.Protocol == HTTP {
 		g.msg, g.buf = httpRequest(addr, cfg.Path), make([]byte, httpReadBuf)
 	} else {
 		g.msg, g.buf = echoMessage(cfg.Size)
 	}
-	var err error
-	if g.poll, err = newPoller(cfg.Conns + 1); err != nil {
-		return nil, err
-	}
-	if err := g.dialAll(addr); err != nil {
+	err = g.dialAll(addr, func(fd int) {
+		c := conn{fd: fd}
+		if cfg.Protocol == HTTP {
+			c.resp = newRespParser()
+		}
+		g.conns = append(g.conns, c)
+	})
+	if err != nil {
 		g.close()
 		return nil, err
 	}
-	g.latency = NewSamples(cfg.expected())
-	g.lag = NewSamples(0)
 	if cfg.Mode == Open {
-		g.lag = NewSamples(cfg.expected())
 		g.interval = int64(cfg.interval())
 	}
 	g.schedule()
 	return g, nil
 }
 
-func (g *generator) dialAll(addr netip.AddrPort) error {
-	g.conns = make([]conn, 0, g.cfg.Conns)
-	for i := range g.cfg.Conns {
-		fd, err := dial(addr)
-		if err != nil {
-			return err
-		}
-		c := conn{fd: fd}
-		if g.cfg.Protocol == HTTP {
-			c.resp = newRespParser()
-		}
-		g.conns = append(g.conns, c)
-		if err := g.poll.add(fd, i); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // schedule fixes the run's clock origin, window edges and first sends.
 func (g *generator) schedule() {
-	g.setEdges(g.cfg)
+	g.setEdges()
 	period := g.interval / int64(len(g.conns))
 	for i := range g.conns {
 		g.conns[i].due = int64(i) * period
 	}
 	g.startClock()
-}
-
-func (g *generator) close() {
-	for _, c := range g.conns {
-		unix.Close(c.fd)
-	}
-	g.poll.close()
 }
 
 // done reports whether every request of the window has completed, or the
@@ -172,13 +144,4 @@ func (g *generator) pending() int {
 	return n
 }
 
-func (g *generator) result() Result {
-	return Result{
-		Mode:       g.cfg.Mode,
-		Requests:   g.requests,
-		Window:     g.cfg.Duration,
-		Unfinished: g.pending(),
-		Latency:    g.latency.Percentiles(),
-		SendLag:    g.lag.Percentiles(),
-	}
-}
+func (g *generator) result() Result { return g.base.result(g.pending()) }
