@@ -13,7 +13,7 @@ func (d *dconn) write(b []byte) {
 	if d.ended {
 		return
 	}
-	if d.out.add(d.ls, b) {
+	if d.out.add(d.ls, d.c, b) {
 		d.loop.FlushAfter(d)
 	}
 }
@@ -21,14 +21,7 @@ func (d *dconn) write(b []byte) {
 // Flush implements engine.Flusher: it sends the queued bytes; reading
 // pauses while too much waits.
 func (d *dconn) Flush() {
-	b := d.out.take()
-	if b == nil {
-		return
-	}
-	if !d.ended {
-		_, _ = d.c.Write(b)
-	}
-	d.ls.putBuf(b)
+	d.out.flush(d.ls, d.c, !d.ended)
 	if !d.ended && !d.paused && !d.closing && d.c.OutboundBuffered() > d.m.limit {
 		d.pause()
 	}

@@ -227,7 +227,7 @@ func (d *dconn) OnClose(_ gnet.Conn, err error) {
 		c = next
 	}
 	d.first, d.last, d.active = nil, nil, 0
-	d.ls.putBuf(d.out.take())
+	d.out.drop(d.ls)
 	delete(d.ls.conns, d)
 	d.obs.Closed(d.shard, time.Since(d.openedAt))
 }

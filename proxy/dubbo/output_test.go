@@ -1,7 +1,10 @@
 package dubbo
 
 import (
+	"bufio"
+	"fmt"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,5 +86,57 @@ func TestBurstLeavesInOneWrite(t *testing.T) {
 	}
 	if got := countFrames(t, buf[:k]); got != n {
 		t.Fatalf("consumer's first read held %d of %d responses", got, n)
+	}
+}
+
+// A frame large enough to be written as it is (directWrite) leaves behind
+// the smaller frames queued before it and ahead of those after it, intact.
+func TestLargeFrameKeepsOrder(t *testing.T) {
+	big := strings.Repeat("x", directWrite+1000) // all three fit one read of the provider connection
+	provider := serveTCP(t, func(c net.Conn) {
+		br := bufio.NewReader(c)
+		var ids []uint64
+		for len(ids) < 3 {
+			_, h, err := readFrame(br)
+			if err != nil {
+				return
+			}
+			ids = append(ids, h.ID)
+		}
+		var out []byte
+		for i, v := range []string{"small-1", big, "small-2"} { // in reverse order, in one write
+			out, _ = dubbo.AppendResponse(out, ids[2-i], v, nil)
+		}
+		_, _ = c.Write(out)
+		_, _ = c.Read(make([]byte, 1)) // until the test ends
+	})
+	h := startHarness(t, testRoutes, provider, nil)
+	nc, err := net.Dial("tcp", h.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	var burst []byte
+	for id := uint64(1); id <= 3; id++ {
+		burst = append(burst, request(t, id, true, "m")...)
+	}
+	if _, err := nc.Write(burst); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(nc)
+	want := []struct {
+		id uint64
+		v  string
+	}{{3, "small-1"}, {2, big}, {1, "small-2"}}
+	for _, w := range want {
+		_ = nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+		frame, hd, err := readFrame(br)
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, v, _, err := dubbo.DecodeResponse(frame)
+		if err != nil || status != dubbo.StatusOK || hd.ID != w.id || v != w.v {
+			t.Fatalf("got ID %d status %d (%v), value of %d bytes; want ID %d, %d bytes", hd.ID, status, err, len(fmt.Sprint(v)), w.id, len(w.v))
+		}
 	}
 }

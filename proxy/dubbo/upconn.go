@@ -125,23 +125,14 @@ func (uc *upconn) send(c *call) {
 // write queues b for the provider; it is sent after the event
 // (output.go) and counted in upstream_cx_tx_bytes_total.
 func (uc *upconn) write(b []byte) {
-	if uc.out.add(uc.hp.ls, b) {
+	if uc.out.add(uc.hp.ls, uc.c, b) {
 		uc.hp.ls.loop.FlushAfter(uc)
 	}
 	uc.hp.cluster.Stats.CxTxBytesTotal.Add(uc.hp.ls.loop.Index(), uint64(len(b)))
 }
 
 // Flush implements engine.Flusher: it sends the queued bytes.
-func (uc *upconn) Flush() {
-	b := uc.out.take()
-	if b == nil {
-		return
-	}
-	if !uc.gone {
-		_, _ = uc.c.Write(b)
-	}
-	uc.hp.ls.putBuf(b)
-}
+func (uc *upconn) Flush() { uc.out.flush(uc.hp.ls, uc.c, !uc.gone) }
 
 // put stores c in a free slot; false when the table is full (slotMask
 // calls in flight, only possible with a max_requests breaker above that).
@@ -233,7 +224,7 @@ func (uc *upconn) fail(msg string, badFrame bool) {
 	if uc.closed {
 		return
 	}
-	uc.hp.ls.putBuf(uc.out.take()) // requests not sent yet are answered below
+	uc.out.drop(uc.hp.ls) // requests not sent yet are answered below
 	uc.close()
 	for i, c := range uc.slots {
 		if c == nil {
