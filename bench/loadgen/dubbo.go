@@ -43,19 +43,6 @@ type dubboGen struct {
 	stalled           bool
 }
 
-// runDubbo is Run for the Dubbo protocol, on the caller's locked thread.
-func runDubbo(cfg Config, addr netip.AddrPort, hooks Hooks) (Result, error) {
-	g, err := newDubboGen(cfg, addr, hooks)
-	if err != nil {
-		return Result{}, err
-	}
-	defer g.close()
-	if err := drive(g); err != nil {
-		return Result{}, err
-	}
-	return g.result(), nil
-}
-
 func newDubboGen(cfg Config, addr netip.AddrPort, hooks Hooks) (*dubboGen, error) {
 	msg, err := dubbocall.Request(0, cfg.Size)
 	if err != nil {

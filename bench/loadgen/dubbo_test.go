@@ -5,7 +5,6 @@ package loadgen_test
 import (
 	"errors"
 	"net"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -45,23 +44,7 @@ func TestRunDubboDirect(t *testing.T) {
 			Warmup: 100 * time.Millisecond, Duration: 300 * time.Millisecond,
 			Spin: 50 * time.Microsecond, Drain: time.Second,
 		}
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		res, err := loadgen.Run(cfg, loadgen.Hooks{})
-		runtime.ReadMemStats(&after)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if want := int64(600); res.Requests != want || res.Unfinished != 0 {
-			t.Errorf("requests = %d, unfinished = %d; want %d, 0", res.Requests, res.Unfinished, want)
-		}
-		if res.Latency.P50 <= 0 || res.Latency.P50 > 20*time.Millisecond {
-			t.Errorf("p50 = %v, want within (0, 20ms]", res.Latency.P50)
-		}
-		if mallocs := after.Mallocs - before.Mallocs; mallocs > uint64(res.Requests)/4 {
-			t.Errorf("%d allocations for %d requests", mallocs, res.Requests)
-		}
-		t.Logf("open: %d req, latency %+v, send lag %+v", res.Requests, res.Latency, res.SendLag)
+		runOpen(t, cfg, loadgen.Hooks{}, 600)
 	})
 	t.Run("closed", func(t *testing.T) {
 		cfg := loadgen.Config{

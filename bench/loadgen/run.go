@@ -36,10 +36,12 @@ func Run(cfg Config, hooks Hooks) (Result, error) {
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	var g generatorRun
 	if cfg.Protocol == Dubbo {
-		return runDubbo(cfg, addr, hooks)
+		g, err = newDubboGen(cfg, addr, hooks)
+	} else {
+		g, err = newGenerator(cfg, addr, hooks)
 	}
-	g, err := newGenerator(cfg, addr, hooks)
 	if err != nil {
 		return Result{}, err
 	}
@@ -48,6 +50,13 @@ func Run(cfg Config, hooks Hooks) (Result, error) {
 		return Result{}, err
 	}
 	return g.result(), nil
+}
+
+// generatorRun is a generator of either kind, set up and connected.
+type generatorRun interface {
+	generatorLoop
+	close()
+	result() Result
 }
 
 type phase int

@@ -52,6 +52,22 @@ func TestRunOpenLoopDirect(t *testing.T) {
 	}
 	var starts, ends int
 	hooks := loadgen.Hooks{MeasureStart: func() { starts++ }, MeasureEnd: func() { ends++ }}
+	res := runOpen(t, cfg, hooks, 800)
+	if starts != 1 || ends != 1 {
+		t.Errorf("hooks ran %d/%d times, want 1/1", starts, ends)
+	}
+	if res.SendLag.P50 > time.Millisecond {
+		t.Errorf("send lag p50 = %v, want < 1ms", res.SendLag.P50)
+	}
+}
+
+// runOpen runs an open-loop cfg against a backend of this process and
+// checks what every protocol must do: the schedule is fixed, so exactly
+// want requests (rate*duration) fall in the window and all finish; the
+// p50 is plausible; and backend and generator together allocate far less
+// than once per request.
+func runOpen(t *testing.T, cfg loadgen.Config, hooks loadgen.Hooks, want int64) loadgen.Result {
+	t.Helper()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	res, err := loadgen.Run(cfg, hooks)
@@ -59,24 +75,17 @@ func TestRunOpenLoopDirect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if starts != 1 || ends != 1 {
-		t.Errorf("hooks ran %d/%d times, want 1/1", starts, ends)
-	}
-	// The schedule is fixed: exactly rate*duration sends fall in the window.
-	if want := int64(800); res.Requests != want || res.Unfinished != 0 {
+	if res.Requests != want || res.Unfinished != 0 {
 		t.Errorf("requests = %d, unfinished = %d; want %d, 0", res.Requests, res.Unfinished, want)
 	}
 	if res.Latency.P50 <= 0 || res.Latency.P50 > 20*time.Millisecond {
 		t.Errorf("p50 = %v, want within (0, 20ms]", res.Latency.P50)
 	}
-	if res.SendLag.P50 > time.Millisecond {
-		t.Errorf("send lag p50 = %v, want < 1ms", res.SendLag.P50)
-	}
-	// Echo server and generator together: far fewer allocations than requests.
 	if mallocs := after.Mallocs - before.Mallocs; mallocs > uint64(res.Requests)/4 {
 		t.Errorf("%d allocations for %d requests", mallocs, res.Requests)
 	}
-	t.Logf("open: %d req, latency %+v, send lag %+v", res.Requests, res.Latency, res.SendLag)
+	t.Logf("open %s: %d req, latency %+v, send lag %+v", cfg.Protocol, res.Requests, res.Latency, res.SendLag)
+	return res
 }
 
 func TestRunClosedLoopDirect(t *testing.T) {
@@ -120,23 +129,7 @@ func TestRunHTTPDirect(t *testing.T) {
 				Warmup: 100 * time.Millisecond, Duration: 300 * time.Millisecond,
 				Spin: 50 * time.Microsecond, Drain: time.Second,
 			}
-			var before, after runtime.MemStats
-			runtime.ReadMemStats(&before)
-			res, err := loadgen.Run(cfg, loadgen.Hooks{})
-			runtime.ReadMemStats(&after)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if want := int64(600); res.Requests != want || res.Unfinished != 0 {
-				t.Errorf("requests = %d, unfinished = %d; want %d, 0", res.Requests, res.Unfinished, want)
-			}
-			if res.Latency.P50 <= 0 || res.Latency.P50 > 20*time.Millisecond {
-				t.Errorf("p50 = %v, want within (0, 20ms]", res.Latency.P50)
-			}
-			if mallocs := after.Mallocs - before.Mallocs; mallocs > uint64(res.Requests)/4 {
-				t.Errorf("%d allocations for %d requests", mallocs, res.Requests)
-			}
-			t.Logf("open %s: %d req, latency %+v", path, res.Requests, res.Latency)
+			runOpen(t, cfg, loadgen.Hooks{}, 600)
 		})
 	}
 	t.Run("closed", func(t *testing.T) {
