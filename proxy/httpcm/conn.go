@@ -25,6 +25,7 @@ type dconn struct {
 	pools *pools
 
 	half     *engine.HalfConn // the client shut down its write side: responses go here
+	iov      [2][]byte        // writev's vector, kept to spare an allocation
 	req      httpc.Request
 	head     []byte // copy of the current request head
 	st       *stream
@@ -196,6 +197,19 @@ func (d *dconn) write(b []byte) {
 		return
 	}
 	_, _ = d.c.Write(b)
+}
+
+// writev sends a and then b to the client, in one syscall when the socket
+// takes them.
+func (d *dconn) writev(a, b []byte) {
+	if d.half != nil {
+		d.half.Write(a)
+		d.half.Write(b)
+		return
+	}
+	d.iov[0], d.iov[1] = a, b
+	_, _ = d.c.Writev(d.iov[:])
+	d.iov[0], d.iov[1] = nil, nil
 }
 
 // outbound is the number of bytes queued for the client.
