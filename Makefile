@@ -21,8 +21,10 @@ TESTFLAGS ?= -race -count=1 -timeout 5m
 
 all: build
 
+# Skiff is built static (CGO_ENABLED=0): no libc to map, about 2 MB less RSS, and the binary
+# runs in a scratch or distroless container. Tests keep cgo (the race detector needs it).
 build:
-	$(GO) build -o $(BIN)/skiff ./cmd/skiff
+	CGO_ENABLED=0 $(GO) build -o $(BIN)/skiff ./cmd/skiff
 	$(GO) build -o $(BIN)/demo-upstream ./examples/demo-upstream
 
 run: build

@@ -94,7 +94,7 @@ func writeRSSParts(b *strings.Builder, rs []Result) {
 	fmt.Fprintf(b, "\nWhere RSS goes beyond the heap (%d endpoints, host stats off / on): RSS is RssAnon plus "+
 		"RssFile, the binary's code and read-only data mapped from its file (%s / %s): the same in every run, "+
 		"shared with other skiff processes on the node, and it makes whole-process ratios smaller than heap ratios. "+
-		"RssAnon is the heap spans in use plus about %s of runtime structures, stacks and C library data. The "+
+		"RssAnon is the heap spans in use plus about %s of runtime structures (GC metadata, scheduler) and goroutine stacks. The "+
 		"spans in use exceed the live heap by %s / %s: objects that outlived the startup (translated config, "+
 		"stat names, hosts) sit in spans whose other slots held the translation's garbage (the bootstrap's text "+
 		"and protos, VmHWM above), and Go's collector does not move objects, so those spans stay resident "+
