@@ -41,6 +41,21 @@ type Engine struct {
 	mu        sync.Mutex
 	loops     map[gnet.EventLoop]*Loop
 	stopped   bool
+	opening   sync.WaitGroup // Register and Enroll calls a loop has yet to open
+}
+
+// beginOpen counts a connection being handed to a loop, unless the engine
+// is stopping; the caller ends it with e.opening.Done. Stop waits for these:
+// gnet waits for the loop to open a handed-in connection, and a loop that
+// stops first would leave that wait, and the socket, hanging forever.
+func (e *Engine) beginOpen() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.stopped {
+		return false
+	}
+	e.opening.Add(1)
+	return true
 }
 
 // Start runs the event loops and returns once they accept work.
@@ -88,15 +103,25 @@ func Start(opts Options) (*Engine, error) {
 // NumLoops is the number of event loops; loop indices are 0..NumLoops()-1.
 func (e *Engine) NumLoops() int { return e.opts.Loops }
 
-// Register hands an accepted connection to the least-loaded loop. The
-// engine takes ownership of nc (it is duplicated into gnet and closed). On
-// success h.OnOpen follows on the loop; on failure nc is closed and h sees
-// no event.
+// Register hands an accepted connection to the least-loaded loop and waits
+// until the loop has opened it. The engine takes ownership of nc (it is
+// duplicated into gnet and closed). On success h.OnOpen has run on the
+// loop; on failure nc is closed and h sees no event. It must not be called
+// on a loop goroutine.
 func (e *Engine) Register(nc net.Conn, h Handler) error {
+	if !e.beginOpen() {
+		_ = nc.Close()
+		return ErrStopped
+	}
+	defer e.opening.Done()
 	ctx := gnet.NewNetConnContext(gnet.NewContext(context.Background(), h), nc)
-	if _, err := e.gnet.Register(ctx); err != nil {
+	ch, err := e.gnet.Register(ctx)
+	if err != nil {
 		_ = nc.Close()
 		return fmt.Errorf("engine: register: %w", err)
+	}
+	if res := <-ch; res.Err != nil {
+		return fmt.Errorf("engine: register: %w", res.Err)
 	}
 	return nil
 }
@@ -114,6 +139,16 @@ func (e *Engine) Stop(ctx context.Context) error {
 		loops = append(loops, l)
 	}
 	e.mu.Unlock()
+	opened := make(chan struct{})
+	go func() {
+		e.opening.Wait()
+		close(opened)
+	}()
+	select {
+	case <-opened:
+	case <-ctx.Done():
+		e.log.Warn("engine: stopping with connections still being handed to loops")
+	}
 	for _, l := range loops {
 		l.stopTimers()
 	}

@@ -63,6 +63,11 @@ func (l *Loop) Post(fn func()) error {
 // (the loop has to run for it to return). On success h.OnOpen has run; on
 // failure h sees no event.
 func (l *Loop) Enroll(nc net.Conn, h Handler) error {
+	if !l.e.beginOpen() {
+		_ = nc.Close()
+		return ErrStopped
+	}
+	defer l.e.opening.Done()
 	ch, err := l.el.Enroll(gnet.NewContext(context.Background(), h), nc)
 	if err != nil {
 		_ = nc.Close()
