@@ -230,8 +230,21 @@ func TestHostSeriesAndClusters(t *testing.T) {
 	}
 	client.CloseIdleConnections()
 	hosts := f.srv.Clusters().Get(clusterName).Hosts()
+	// A request is timed on the loop once its last byte is written, so the
+	// client may read the response just before its time is recorded.
+	var fams map[string]*dto.MetricFamily
+	eventually(t, "every host's rq_time count to reach its rq_total", func() bool {
+		fams = f.promFamilies("")
+		for _, h := range hosts {
+			v, _ := promValue(fams, "envoy_cluster_host_rq_total", "envoy_host_address", h.Addr.String())
+			n, _ := promValue(fams, "envoy_cluster_host_rq_time", "envoy_host_address", h.Addr.String())
+			if n != v {
+				return false
+			}
+		}
+		return true
+	})
 	var sum float64
-	fams := f.promFamilies("")
 	for _, h := range hosts {
 		v, ok := promValue(fams, "envoy_cluster_host_rq_total", "envoy_host_address", h.Addr.String())
 		if !ok {
