@@ -432,8 +432,9 @@ func TestDubboConnsPerHost(t *testing.T) {
 			t.Fatalf("got %+v", r)
 		}
 	}
-	// The third connection may still be on its way to the provider's accept.
-	eventually(t, "the provider to see 3 connections", func() bool { return p.conns.Load() == 3 })
+	// The third connection may still be on its way to the provider's accept;
+	// once it is there, no fourth may follow.
+	eventually(t, "the provider to see 3 connections", func() bool { return p.conns.Load() >= 3 })
 	time.Sleep(20 * time.Millisecond)
 	if n := p.conns.Load(); n != 3 {
 		t.Errorf("provider saw %d connections, want 3", n)
