@@ -39,7 +39,7 @@ func writeClusterText(w io.Writer, c *upstream.Cluster) {
 	}
 	fmt.Fprintf(w, "%s::added_via_api::false\n", name)
 	for _, h := range c.Hosts() {
-		p := name + "::" + h.Addr.String() + "::"
+		p := name + "::" + h.Addr().String() + "::"
 		fmt.Fprintf(w, "%scx_active::%d\n", p, h.ActiveConnections())
 		if s := h.Stats(); s != nil {
 			fmt.Fprintf(w, "%scx_connect_fail::%d\n", p, s.CxConnectFail.Load())
@@ -52,10 +52,10 @@ func writeClusterText(w io.Writer, c *upstream.Cluster) {
 			fmt.Fprintf(w, "%srq_timeout::%d\n", p, s.RqTimeout.Load())
 			fmt.Fprintf(w, "%srq_total::%d\n", p, s.RqTotal.Load())
 		}
-		fmt.Fprintf(w, "%shostname::%s\n", p, h.Hostname)
+		fmt.Fprintf(w, "%shostname::%s\n", p, h.Hostname())
 		fmt.Fprintf(w, "%shealth_flags::healthy\n", p)
-		fmt.Fprintf(w, "%sweight::%d\n", p, h.Weight)
-		fmt.Fprintf(w, "%spriority::%d\n", p, h.Priority)
+		fmt.Fprintf(w, "%sweight::%d\n", p, h.Weight())
+		fmt.Fprintf(w, "%spriority::%d\n", p, h.Priority())
 	}
 }
 
@@ -87,8 +87,8 @@ func clustersJSON(all []*upstream.Cluster) any {
 		cj := clusterJSON{Name: c.Name(), Observed: c.Name(), Hosts: []hostJSON{}}
 		for _, h := range c.Hosts() {
 			hj := hostJSON{
-				Address: socketAddress(h.Addr.String()), Hostname: h.Hostname,
-				Weight: h.Weight, Priority: h.Priority,
+				Address: socketAddress(h.Addr().String()), Hostname: h.Hostname(),
+				Weight: h.Weight(), Priority: h.Priority(),
 				Health: map[string]any{"eds_health_status": "HEALTHY"},
 			}
 			hj.Stats = append(hj.Stats,

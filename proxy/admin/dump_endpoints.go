@@ -35,8 +35,8 @@ func hostEndpoints(hosts []*upstream.Host) []config.Endpoint {
 	eps := make([]config.Endpoint, len(hosts))
 	for i, h := range hosts {
 		eps[i] = config.Endpoint{
-			Address: h.Addr.Addr().String(), Port: uint32(h.Addr.Port()), Weight: h.Weight,
-			Priority: h.Priority, Hostname: h.Hostname, Metadata: h.Metadata,
+			Address: h.Addr().Addr().String(), Port: uint32(h.Addr().Port()), Weight: h.Weight(),
+			Priority: h.Priority(), Hostname: h.Hostname(), Metadata: h.Metadata(),
 		}
 	}
 	return eps

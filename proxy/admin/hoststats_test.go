@@ -236,8 +236,8 @@ func TestHostSeriesAndClusters(t *testing.T) {
 	eventually(t, "every host's rq_time count to reach its rq_total", func() bool {
 		fams = f.promFamilies("")
 		for _, h := range hosts {
-			v, _ := promValue(fams, "envoy_cluster_host_rq_total", "envoy_host_address", h.Addr.String())
-			n, _ := promValue(fams, "envoy_cluster_host_rq_time", "envoy_host_address", h.Addr.String())
+			v, _ := promValue(fams, "envoy_cluster_host_rq_total", "envoy_host_address", h.Addr().String())
+			n, _ := promValue(fams, "envoy_cluster_host_rq_time", "envoy_host_address", h.Addr().String())
 			if n != v {
 				return false
 			}
@@ -246,16 +246,16 @@ func TestHostSeriesAndClusters(t *testing.T) {
 	})
 	var sum float64
 	for _, h := range hosts {
-		v, ok := promValue(fams, "envoy_cluster_host_rq_total", "envoy_host_address", h.Addr.String())
+		v, ok := promValue(fams, "envoy_cluster_host_rq_total", "envoy_host_address", h.Addr().String())
 		if !ok {
-			t.Fatalf("no envoy_cluster_host_rq_total for %s", h.Addr)
+			t.Fatalf("no envoy_cluster_host_rq_total for %s", h.Addr())
 		}
 		sum += v
-		if n, _ := promValue(fams, "envoy_cluster_host_rq_time", "envoy_host_address", h.Addr.String()); n != v {
-			t.Errorf("%s: rq_time count %v, rq_total %v", h.Addr, n, v)
+		if n, _ := promValue(fams, "envoy_cluster_host_rq_time", "envoy_host_address", h.Addr().String()); n != v {
+			t.Errorf("%s: rq_time count %v, rq_total %v", h.Addr(), n, v)
 		}
-		if !strings.Contains(f.get("/clusters"), clusterName+"::"+h.Addr.String()+"::rq_total::"+strconv.Itoa(int(v))) {
-			t.Errorf("/clusters lacks rq_total %v for %s", v, h.Addr)
+		if !strings.Contains(f.get("/clusters"), clusterName+"::"+h.Addr().String()+"::rq_total::"+strconv.Itoa(int(v))) {
+			t.Errorf("/clusters lacks rq_total %v for %s", v, h.Addr())
 		}
 	}
 	if sum != 10 {
@@ -290,9 +290,9 @@ func TestConfigDumpEndpoints(t *testing.T) {
 	f := startHTTPFixture(t, 2)
 	body := f.get("/config_dump")
 	for _, h := range f.srv.Clusters().Get(clusterName).Hosts() {
-		port := regexp.MustCompile(`"port_value":\s*` + strconv.Itoa(int(h.Addr.Port())) + `\b`)
+		port := regexp.MustCompile(`"port_value":\s*` + strconv.Itoa(int(h.Addr().Port())) + `\b`)
 		if n := len(port.FindAllString(body, -1)); n < 2 { // the static cluster and the bootstrap
-			t.Errorf("/config_dump shows port %d %d times, want 2", h.Addr.Port(), n)
+			t.Errorf("/config_dump shows port %d %d times, want 2", h.Addr().Port(), n)
 		}
 	}
 }
@@ -304,7 +304,7 @@ func TestHostStatsOffInBootstrap(t *testing.T) {
 	f := startHTTPFixtureStats(t, 2, false)
 	for _, h := range f.srv.Clusters().Get(clusterName).Hosts() {
 		if h.Stats() != nil {
-			t.Fatalf("%s has host stats", h.Addr)
+			t.Fatalf("%s has host stats", h.Addr())
 		}
 	}
 	if e := f.runtimeEntries()[server.HostStatsKey]; e.FinalValue != "false" {
@@ -313,7 +313,7 @@ func TestHostStatsOffInBootstrap(t *testing.T) {
 	f.post("/runtime_modify?" + server.HostStatsKey + "=true")
 	for _, h := range f.srv.Clusters().Get(clusterName).Hosts() {
 		if h.Stats() == nil {
-			t.Fatalf("%s has no host stats after switching on", h.Addr)
+			t.Fatalf("%s has no host stats after switching on", h.Addr())
 		}
 	}
 }

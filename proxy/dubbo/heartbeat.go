@@ -44,7 +44,7 @@ func (uc *upconn) onHeartbeat() {
 	} else {
 		uc.missed++
 		if uc.missed > uc.hbMisses {
-			uc.fail("skiff: upstream heartbeat timeout: "+uc.hp.host.Addr.String(), false)
+			uc.fail("skiff: upstream heartbeat timeout: "+uc.hp.host.Addr().String(), false)
 			return
 		}
 		uc.hbSeq++

@@ -127,7 +127,7 @@ func (hp *hostPool) connectFailed(err error) {
 		hp.forgetIfUnused()
 		return
 	}
-	msg := "skiff: upstream connect failure: " + hp.host.Addr.String() + ": " + connectReason(err)
+	msg := "skiff: upstream connect failure: " + hp.host.Addr().String() + ": " + connectReason(err)
 	waiting := hp.waiting
 	hp.waiting = nil
 	for _, c := range waiting {

@@ -103,7 +103,7 @@ func (uc *upconn) send(c *call) {
 		s, ok := uc.put(c)
 		if !ok {
 			c.cs.RqPendingOverflow.Inc(c.shard)
-			c.localReply(dubbo.StatusThreadpoolExhausted, msgOverflow+": too many calls in flight on one connection to "+uc.hp.host.Addr.String())
+			c.localReply(dubbo.StatusThreadpoolExhausted, msgOverflow+": too many calls in flight on one connection to "+uc.hp.host.Addr().String())
 			return
 		}
 		slot = uint64(s)
@@ -183,7 +183,7 @@ func (uc *upconn) OnTraffic(c gnet.Conn) {
 	for !uc.closed {
 		frame, h, err := dubbo.NextFrame(buf[off:], uc.maxBody)
 		if err != nil {
-			uc.fail("skiff: upstream protocol error: "+uc.hp.host.Addr.String()+": "+err.Error(), true)
+			uc.fail("skiff: upstream protocol error: "+uc.hp.host.Addr().String()+": "+err.Error(), true)
 			break
 		}
 		if frame == nil {
@@ -258,7 +258,7 @@ func (uc *upconn) close() {
 // OnClose implements engine.Handler.
 func (uc *upconn) OnClose(c gnet.Conn, err error) {
 	uc.gone = true
-	uc.fail("skiff: upstream reset: "+uc.hp.host.Addr.String(), false)
+	uc.fail("skiff: upstream reset: "+uc.hp.host.Addr().String(), false)
 	hp := uc.hp
 	shard := hp.ls.loop.Index()
 	hp.host.ConnClosed()

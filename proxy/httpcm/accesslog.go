@@ -92,7 +92,7 @@ func (e *logEntry) AppendUpstreamHost(b []byte) []byte {
 	if e.lastHost == nil {
 		return b
 	}
-	return e.lastHost.Addr.AppendTo(b)
+	return e.lastHost.Addr().AppendTo(b)
 }
 func (e *logEntry) UpstreamCluster() string {
 	if e.cluster == nil {

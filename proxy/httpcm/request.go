@@ -89,10 +89,10 @@ func (st *stream) upstreamHost() []byte {
 	case f.HostRewrite != "":
 		return []byte(f.HostRewrite)
 	case f.AutoHostRewrite && st.host != nil:
-		if st.host.Hostname != "" {
-			return []byte(st.host.Hostname)
+		if st.host.Hostname() != "" {
+			return []byte(st.host.Hostname())
 		}
-		return []byte(st.host.Addr.String())
+		return []byte(st.host.Addr().String())
 	}
 	return st.req.Host()
 }

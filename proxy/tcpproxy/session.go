@@ -119,7 +119,7 @@ func (s *session) connectFailed(h *upstream.Host, err error) {
 		s.maybeFinish()
 		return
 	}
-	s.f.deps.Logger.Debug("upstream connect failed", "cluster", cl.Name(), "host", h.Addr, "err", err)
+	s.f.deps.Logger.Debug("upstream connect failed", "cluster", cl.Name(), "host", h.Addr(), "err", err)
 	if s.attempts < max(s.f.cfg.MaxConnectAttempts, 1) {
 		s.connect()
 		return

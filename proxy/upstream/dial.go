@@ -35,12 +35,12 @@ func (d Dialer) DialFrom(ctx context.Context, h *Host, timeout time.Duration, sr
 		nd.LocalAddr = net.TCPAddrFromAddrPort(netip.AddrPortFrom(src, 0))
 	}
 	limit := time.Now().Add(timeout)
-	nc, err := nd.DialContext(ctx, "tcp", h.Addr.String())
+	nc, err := nd.DialContext(ctx, "tcp", h.Addr().String())
 	if err != nil {
 		if timeout > 0 && connectTimedOut(ctx, err, limit) {
-			return nil, fmt.Errorf("%w after %v: %s", ErrConnectTimeout, timeout, h.Addr)
+			return nil, fmt.Errorf("%w after %v: %s", ErrConnectTimeout, timeout, h.Addr())
 		}
-		return nil, fmt.Errorf("upstream: connect %s: %w", h.Addr, err)
+		return nil, fmt.Errorf("upstream: connect %s: %w", h.Addr(), err)
 	}
 	return nc, nil
 }

@@ -36,7 +36,7 @@ func loopbackHost(t *testing.T) *Host {
 		}
 	}()
 	t.Cleanup(func() { _ = ln.Close(); <-done })
-	return &Host{Addr: ln.Addr().(*net.TCPAddr).AddrPort(), Weight: 1}
+	return NewHost(ln.Addr().(*net.TCPAddr).AddrPort(), "", 1, 0, nil)
 }
 
 // deadHost is an address that was listened on and closed.
@@ -48,7 +48,7 @@ func deadHost(t *testing.T) *Host {
 	}
 	ap := ln.Addr().(*net.TCPAddr).AddrPort()
 	_ = ln.Close()
-	return &Host{Addr: ap, Weight: 1}
+	return NewHost(ap, "", 1, 0, nil)
 }
 
 // fullQueueHost is a listener with backlog 0 that never accepts, with its
@@ -78,7 +78,7 @@ func fullQueueHost(t *testing.T) *Host {
 			if !errors.As(err, &ne) || !ne.Timeout() {
 				t.Fatalf("filling the accept queue: %v", err)
 			}
-			return &Host{Addr: ap, Weight: 1} // the queue is full
+			return NewHost(ap, "", 1, 0, nil) // the queue is full
 		}
 		t.Cleanup(func() { _ = c.Close() })
 	}
@@ -125,8 +125,8 @@ func TestDialerConnects(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer c.Close()
-			if got := c.RemoteAddr().(*net.TCPAddr).AddrPort(); got != h.Addr {
-				t.Fatalf("connected to %s, want %s", got, h.Addr)
+			if got := c.RemoteAddr().(*net.TCPAddr).AddrPort(); got != h.Addr() {
+				t.Fatalf("connected to %s, want %s", got, h.Addr())
 			}
 			if got := uint32(soMark(t, c)); got != tt.mark {
 				t.Fatalf("SO_MARK = %#x, want %#x", got, tt.mark)

@@ -16,11 +16,12 @@ func (m *Manager) resolveOnce(ctx context.Context, c *Cluster) {
 	prev := map[netip.AddrPort]*Host{}
 	prevByEndpoint := map[dnsEndpoint][]*Host{} // a resolved host's Hostname is its endpoint's name
 	for _, h := range c.Hosts() {
-		prev[h.Addr] = h
-		k := dnsEndpoint{h.Hostname, h.Addr.Port()}
+		prev[h.Addr()] = h
+		k := dnsEndpoint{h.Hostname(), h.Addr().Port()}
 		prevByEndpoint[k] = append(prevByEndpoint[k], h)
 	}
 	var hosts []*Host
+	var b hostBuilder
 	failed := false
 	for _, ep := range c.cfg.Endpoints {
 		addrs, err := m.lookup(ctx, ep.Address, c.cfg.DNSLookupFamily)
@@ -39,10 +40,7 @@ func (m *Manager) resolveOnce(ctx context.Context, c *Cluster) {
 				hosts = append(hosts, h)
 				continue
 			}
-			hosts = append(hosts, &Host{
-				Addr: ap, Hostname: ep.Address, Weight: max(ep.Weight, 1),
-				Priority: ep.Priority, Metadata: ep.Metadata,
-			})
+			hosts = append(hosts, b.host(ap, ep.Address, ep.Weight, ep.Priority, ep.Metadata))
 		}
 	}
 	if failed {

@@ -65,8 +65,8 @@ func TestStrictDNSReady(t *testing.T) {
 		t.Fatalf("hosts %v, want %v", got, want)
 	}
 	for _, h := range hosts {
-		if h.Addr.Port() != 8080 || h.Hostname != v4Name || h.Weight != 2 || h.Stats() == nil {
-			t.Errorf("host %s: port %d hostname %q weight %d stats %v", h.Addr, h.Addr.Port(), h.Hostname, h.Weight, h.Stats())
+		if h.Addr().Port() != 8080 || h.Hostname() != v4Name || h.Weight() != 2 || h.Stats() == nil {
+			t.Errorf("host %s: port %d hostname %q weight %d stats %v", h.Addr(), h.Addr().Port(), h.Hostname(), h.Weight(), h.Stats())
 		}
 	}
 	if got := gaugeValue(t, f.store, "cluster.svc.membership_total"); got != 3 {

@@ -33,10 +33,10 @@ func (m *Manager) SetEndpoints(name string, eps []config.Endpoint) error {
 func reuseHosts(prev, next []*Host) []*Host {
 	byAddr := make(map[netip.AddrPort]*Host, len(prev))
 	for _, h := range prev {
-		byAddr[h.Addr] = h
+		byAddr[h.Addr()] = h
 	}
 	for i, h := range next {
-		if old, ok := byAddr[h.Addr]; ok && sameHost(old, h) {
+		if old, ok := byAddr[h.Addr()]; ok && sameHost(old, h) {
 			next[i] = old
 		}
 	}
@@ -45,6 +45,6 @@ func reuseHosts(prev, next []*Host) []*Host {
 
 // sameHost reports whether two hosts of the same address are interchangeable.
 func sameHost(a, b *Host) bool {
-	return a.Weight == b.Weight && a.Priority == b.Priority && a.Hostname == b.Hostname &&
-		maps.Equal(a.Metadata, b.Metadata)
+	return a.Weight() == b.Weight() && a.Priority() == b.Priority() && a.Hostname() == b.Hostname() &&
+		maps.Equal(a.Metadata(), b.Metadata())
 }

@@ -26,7 +26,7 @@ func TestSetEndpointsKeepsHostsThatStay(t *testing.T) {
 	if after[0] != before[1] {
 		t.Error("10.0.0.2 stayed but got a new Host")
 	}
-	if after[2] == before[0] || after[2].Weight != 2 {
+	if after[2] == before[0] || after[2].Weight() != 2 {
 		t.Error("10.0.0.1 changed weight but kept its Host")
 	}
 	for range 10 {

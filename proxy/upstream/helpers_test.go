@@ -134,7 +134,7 @@ func applyOne(t testing.TB, loops int, c *clusterv3.Cluster) *Cluster {
 func hostAddrs(hosts []*Host) []string {
 	out := make([]string, 0, len(hosts))
 	for _, h := range hosts {
-		out = append(out, h.Addr.Addr().String())
+		out = append(out, h.Addr().Addr().String())
 	}
 	slices.Sort(out)
 	return out
@@ -144,7 +144,7 @@ func hostAddrs(hosts []*Host) []string {
 func hostByAddr(hosts []*Host, addr string) *Host {
 	want := netip.MustParseAddr(addr)
 	for _, h := range hosts {
-		if h.Addr.Addr() == want {
+		if h.Addr().Addr() == want {
 			return h
 		}
 	}

@@ -2,27 +2,126 @@ package upstream
 
 import (
 	"net/netip"
+	"reflect"
 	"sync/atomic"
 	"time"
 
 	"github.com/skiffmesh/skiff/proxy/stats"
 )
 
-// Host is one upstream endpoint (80 bytes, so that hundreds of thousands of them stay cheap). Its
-// identity (address, hostname, weight, priority, metadata) is immutable once the host is
-// published; its gauges and counters are updated atomically by any loop.
+// Host is one upstream endpoint (48 bytes, a size class of its own, so that hundreds of thousands
+// of them stay cheap). Its identity (address, hostname, weight, priority, metadata) is immutable
+// once the host is published; its gauges and counters are updated atomically by any loop.
 type Host struct {
-	Addr     netip.AddrPort
-	Hostname string
-	Weight   uint32
-	Priority uint32
-	// Metadata is the endpoint's envoy.lb metadata, shared by endpoints with equal metadata; nil
-	// when there is none. Do not modify.
-	Metadata map[string]string
+	ip       [16]byte // the address, IPv4 in its IPv4-mapped form
+	port     uint16
+	is4      bool
+	priority uint8 // Envoy bounds priorities at 128
+	weight   uint32
+	// more holds what few endpoints have (a hostname, envoy.lb metadata, an IPv6 zone); nil
+	// when they have none. Hosts built together share equal ones.
+	more *hostMore
 
 	active atomic.Uint64             // hostRemoved | open connections << 32 | requests in flight
 	stats  atomic.Pointer[HostStats] // nil while host-level stats are off
 }
+
+// hostMore is the rarely set part of a Host's identity.
+type hostMore struct {
+	hostname string
+	metadata map[string]string
+	zone     string
+}
+
+// NewHost returns a host at addr. weight 0 counts as 1; priority is at most 128 (Envoy's
+// bound, enforced by the config translator), larger values are clamped. metadata is shared, not
+// copied: do not modify it afterwards.
+func NewHost(addr netip.AddrPort, hostname string, weight, priority uint32, metadata map[string]string) *Host {
+	h := new(Host)
+	h.init(addr, weight, priority)
+	if hostname != "" || metadata != nil || addr.Addr().Zone() != "" {
+		h.more = &hostMore{hostname: hostname, metadata: metadata, zone: addr.Addr().Zone()}
+	}
+	return h
+}
+
+// hostBuilder builds hosts that share their hostMore when it is equal (same hostname and zone,
+// same metadata map: the config translator shares equal metadata maps). The zero value is
+// ready.
+type hostBuilder struct {
+	more map[moreKey]*hostMore
+}
+
+// moreKey identifies a hostMore; md is the identity of the metadata map.
+type moreKey struct {
+	hostname, zone string
+	md             uintptr
+}
+
+// host is NewHost with shared hostMore.
+func (b *hostBuilder) host(addr netip.AddrPort, hostname string, weight, priority uint32, metadata map[string]string) *Host {
+	h := new(Host)
+	h.init(addr, weight, priority)
+	zone := addr.Addr().Zone()
+	if hostname == "" && metadata == nil && zone == "" {
+		return h
+	}
+	k := moreKey{hostname: hostname, zone: zone, md: reflect.ValueOf(metadata).Pointer()}
+	if h.more = b.more[k]; h.more == nil {
+		if b.more == nil {
+			b.more = map[moreKey]*hostMore{}
+		}
+		h.more = &hostMore{hostname: hostname, metadata: metadata, zone: zone}
+		b.more[k] = h.more
+	}
+	return h
+}
+
+// init sets the address, weight and priority.
+func (h *Host) init(addr netip.AddrPort, weight, priority uint32) {
+	ip := addr.Addr()
+	h.ip, h.port, h.is4 = ip.As16(), addr.Port(), ip.Is4()
+	h.weight = max(weight, 1)
+	h.priority = uint8(min(priority, 128))
+}
+
+// Addr is the host's address and port.
+func (h *Host) Addr() netip.AddrPort {
+	var ip netip.Addr
+	if h.is4 {
+		ip = netip.AddrFrom4([4]byte(h.ip[12:]))
+	} else {
+		ip = netip.AddrFrom16(h.ip)
+		if h.more != nil && h.more.zone != "" {
+			ip = ip.WithZone(h.more.zone)
+		}
+	}
+	return netip.AddrPortFrom(ip, h.port)
+}
+
+// Hostname is the endpoint's hostname ("" when not set): the DNS name a STRICT_DNS host was
+// resolved from, or endpoint.hostname.
+func (h *Host) Hostname() string {
+	if h.more == nil {
+		return ""
+	}
+	return h.more.hostname
+}
+
+// Metadata is the endpoint's envoy.lb metadata, shared by endpoints with equal metadata; nil when
+// there is none. Do not modify.
+func (h *Host) Metadata() map[string]string {
+	if h.more == nil {
+		return nil
+	}
+	return h.more.metadata
+}
+
+// Weight is the endpoint's load-balancing weight, at least 1.
+func (h *Host) Weight() uint32 { return h.weight }
+
+// Priority is the priority of the endpoint's locality (0 is the highest).
+func (h *Host) Priority() uint32 { return uint32(h.priority) }
 
 // activeCxOne is one connection in Host.active.
 const activeCxOne = 1 << 32

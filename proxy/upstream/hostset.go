@@ -35,15 +35,15 @@ func newHostSet(hosts []*Host) *hostSet {
 	if len(hosts) == 0 {
 		return hs
 	}
-	minPrio := hosts[0].Priority
+	minPrio := hosts[0].Priority()
 	for _, h := range hosts {
-		minPrio = min(minPrio, h.Priority)
+		minPrio = min(minPrio, h.Priority())
 	}
 	hs.active = activeHosts(hosts, minPrio)
 	hs.equal = true
 	for _, h := range hs.active {
-		hs.totalWeight += uint64(h.Weight)
-		if h.Weight != hs.active[0].Weight {
+		hs.totalWeight += uint64(h.Weight())
+		if h.Weight() != hs.active[0].Weight() {
 			hs.equal = false
 		}
 	}
@@ -51,7 +51,7 @@ func newHostSet(hosts []*Host) *hostSet {
 		hs.cumulative = make([]uint64, len(hs.active))
 		var sum uint64
 		for i, h := range hs.active {
-			sum += uint64(h.Weight)
+			sum += uint64(h.Weight())
 			hs.cumulative[i] = sum
 		}
 		hs.schedule = smoothSchedule(hs.active, hs.totalWeight)
@@ -64,7 +64,7 @@ func newHostSet(hosts []*Host) *hostSet {
 func activeHosts(hosts []*Host, prio uint32) []*Host {
 	n := 0
 	for _, h := range hosts {
-		if h.Priority == prio {
+		if h.Priority() == prio {
 			n++
 		}
 	}
@@ -73,7 +73,7 @@ func activeHosts(hosts []*Host, prio uint32) []*Host {
 	}
 	out := make([]*Host, 0, n)
 	for _, h := range hosts {
-		if h.Priority == prio {
+		if h.Priority() == prio {
 			out = append(out, h)
 		}
 	}
@@ -86,7 +86,7 @@ func smoothSchedule(hosts []*Host, total uint64) []uint32 {
 	weights := make([]int64, len(hosts))
 	var sum int64
 	for i, h := range hosts {
-		w := uint64(h.Weight)
+		w := uint64(h.Weight())
 		if total > maxSchedule {
 			w = max(1, w*maxSchedule/total)
 		}
@@ -146,8 +146,8 @@ func (c *Cluster) sameEndpoints(cfg *config.Cluster) bool {
 	for i, h := range hosts {
 		ep := &cfg.Endpoints[i]
 		ip, err := netip.ParseAddr(ep.Address)
-		if err != nil || h.Addr != netip.AddrPortFrom(ip, uint16(ep.Port)) || h.Hostname != ep.Hostname ||
-			h.Weight != max(ep.Weight, 1) || h.Priority != ep.Priority || !maps.Equal(h.Metadata, ep.Metadata) {
+		if err != nil || h.Addr() != netip.AddrPortFrom(ip, uint16(ep.Port)) || h.Hostname() != ep.Hostname ||
+			h.Weight() != max(ep.Weight, 1) || h.Priority() != ep.Priority || !maps.Equal(h.Metadata(), ep.Metadata) {
 			return false
 		}
 	}

@@ -3,6 +3,8 @@ package upstream
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"net/netip"
 	"runtime"
 	"strings"
 	"testing"
@@ -17,8 +19,8 @@ import (
 )
 
 func TestHostIsSmall(t *testing.T) {
-	if n := unsafe.Sizeof(Host{}); n > 80 {
-		t.Errorf("Host is %d bytes, want at most 80 (a size class of its own)", n)
+	if n := unsafe.Sizeof(Host{}); n > 48 {
+		t.Errorf("Host is %d bytes, want at most 48 (a size class of its own)", n)
 	}
 	if n := unsafe.Sizeof(HostStats{}); n > 224 {
 		t.Errorf("HostStats is %d bytes, want at most 224", n)
@@ -94,7 +96,7 @@ func TestHostSeriesOnPrometheus(t *testing.T) {
 	h.RequestTime(3 * time.Millisecond)
 	h.RequestDone(false, true)
 	got, n := promHostSeries(t, store)
-	addr := h.Addr.String()
+	addr := h.Addr().String()
 	for fam, want := range map[string]float64{
 		"envoy_cluster_host_cx_total": 1, "envoy_cluster_host_cx_active": 1, "envoy_cluster_host_rq_total": 1,
 		"envoy_cluster_host_rq_timeout": 1, "envoy_cluster_host_rq_error": 1, "envoy_cluster_host_rq_active": 0,
@@ -167,7 +169,42 @@ func TestStaticEndpointsKeptOnceAsHosts(t *testing.T) {
 	}
 	changed := translate(t, clusterProto("a", threeHosts(1, 3, 1)))
 	m.Apply([]*config.Cluster{changed})
-	if m.Get("a") == c || m.Get("a").Hosts()[1].Weight != 3 {
+	if m.Get("a") == c || m.Get("a").Hosts()[1].Weight() != 3 {
 		t.Fatal("a changed weight kept the old runtime")
+	}
+}
+
+func TestHostIdentity(t *testing.T) {
+	md := map[string]string{"env": "base"}
+	for _, tc := range []struct {
+		addr     string
+		hostname string
+		weight   uint32
+		prio     uint32
+		md       map[string]string
+	}{
+		{"10.1.2.3:80", "", 1, 0, nil},
+		{"[2001:db8::1]:8443", "svc.example", 7, 128, md},
+		{"[::ffff:10.0.0.1]:9", "", 1, 3, nil}, // IPv4-mapped IPv6 stays IPv6
+		{"[fe80::1%eth0]:80", "", 2, 0, nil},
+	} {
+		ap := netip.MustParseAddrPort(tc.addr)
+		var b hostBuilder
+		for _, h := range []*Host{NewHost(ap, tc.hostname, tc.weight, tc.prio, tc.md), b.host(ap, tc.hostname, tc.weight, tc.prio, tc.md)} {
+			if h.Addr() != ap || h.Hostname() != tc.hostname || h.Weight() != tc.weight || h.Priority() != tc.prio ||
+				!maps.Equal(h.Metadata(), tc.md) {
+				t.Errorf("%s: got %s %q w%d p%d %v", tc.addr, h.Addr(), h.Hostname(), h.Weight(), h.Priority(), h.Metadata())
+			}
+		}
+	}
+	if h := NewHost(netip.MustParseAddrPort("10.0.0.1:1"), "", 0, 0, nil); h.Weight() != 1 || h.more != nil {
+		t.Errorf("weight 0: got %d, more %v", h.Weight(), h.more)
+	}
+	var b hostBuilder
+	h1 := b.host(netip.MustParseAddrPort("10.0.0.1:1"), "", 1, 0, md)
+	h2 := b.host(netip.MustParseAddrPort("10.0.0.2:1"), "", 1, 0, md)
+	h3 := b.host(netip.MustParseAddrPort("10.0.0.3:1"), "other", 1, 0, md)
+	if h1.more != h2.more || h1.more == h3.more {
+		t.Errorf("hosts with equal metadata should share it, others not: %p %p %p", h1.more, h2.more, h3.more)
 	}
 }

@@ -69,7 +69,7 @@ func (c *Cluster) pickLeastRequest(hs *hostSet) *Host {
 		} else {
 			h = hs.pickWeighted(rand.Uint64N(hs.totalWeight))
 		}
-		score := float64(h.ActiveRequests()) / float64(max(h.Weight, 1))
+		score := float64(h.ActiveRequests()) / float64(max(h.Weight(), 1))
 		if best == nil || score < bestScore {
 			best, bestScore = h, score
 		}

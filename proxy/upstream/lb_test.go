@@ -46,7 +46,7 @@ func TestRoundRobinRotatesPerShard(t *testing.T) {
 			for i, seq := range seqs {
 				for j, h := range seq {
 					if want := hosts[j%len(hosts)]; h != want {
-						t.Fatalf("cursor %d pick %d: got %s, want %s", i, j, h.Addr, want.Addr)
+						t.Fatalf("cursor %d pick %d: got %s, want %s", i, j, h.Addr(), want.Addr())
 					}
 				}
 			}
@@ -87,7 +87,7 @@ func TestSmoothWeightedRoundRobin(t *testing.T) {
 				}
 				for i, h := range hosts {
 					if counts[h] != tt.weights[i] {
-						t.Errorf("cycle %d: %s picked %d times, want %d", cycle, h.Addr, counts[h], tt.weights[i])
+						t.Errorf("cycle %d: %s picked %d times, want %d", cycle, h.Addr(), counts[h], tt.weights[i])
 					}
 				}
 			}
@@ -99,10 +99,10 @@ func TestSmoothWeightedRoundRobin(t *testing.T) {
 				w, rest := tt.weights[i], total-tt.weights[i]
 				limit := int(math.Ceil(float64(w) / float64(rest+1)))
 				if got := longestRun(seq[:total], h); got > limit {
-					t.Errorf("%s (weight %d) ran %d times in a row in a cycle, want at most %d", h.Addr, w, got, limit)
+					t.Errorf("%s (weight %d) ran %d times in a row in a cycle, want at most %d", h.Addr(), w, got, limit)
 				}
 				if got := longestRun(seq, h); got > 2*limit {
-					t.Errorf("%s (weight %d) ran %d times in a row, want at most %d", h.Addr, w, got, 2*limit)
+					t.Errorf("%s (weight %d) ran %d times in a row, want at most %d", h.Addr(), w, got, 2*limit)
 				}
 			}
 		})
@@ -150,7 +150,7 @@ func TestOnlyLowestPriorityUsed(t *testing.T) {
 				}
 				seen := map[string]bool{}
 				for range 200 {
-					seen[c.Pick(0).Addr.Addr().String()] = true
+					seen[c.Pick(0).Addr().Addr().String()] = true
 				}
 				if fmt.Sprint(seen) != fmt.Sprint(tt.want) {
 					t.Fatalf("picked %v, want %v", seen, tt.want)
@@ -167,7 +167,7 @@ const samples = 20000
 func shares(c *Cluster) map[string]float64 {
 	counts := map[string]int{}
 	for range samples {
-		counts[c.Pick(0).Addr.Addr().String()]++
+		counts[c.Pick(0).Addr().Addr().String()]++
 	}
 	out := map[string]float64{}
 	for k, n := range counts {
@@ -194,8 +194,8 @@ func TestRandomAndLeastRequestFollowWeights(t *testing.T) {
 				total := float64(w[0] + w[1] + w[2])
 				for i, h := range c.Hosts() {
 					want := float64(w[i]) / total
-					if d := math.Abs(got[h.Addr.Addr().String()] - want); d > 0.03 {
-						t.Errorf("%s: share %.3f, want %.3f +- 0.03", h.Addr, got[h.Addr.Addr().String()], want)
+					if d := math.Abs(got[h.Addr().Addr().String()] - want); d > 0.03 {
+						t.Errorf("%s: share %.3f, want %.3f +- 0.03", h.Addr(), got[h.Addr().Addr().String()], want)
 					}
 				}
 			})
@@ -257,7 +257,7 @@ func TestPickEmptyCluster(t *testing.T) {
 			c := applyOne(t, 2, clusterProto("empty", nil, withPolicy(p)))
 			for _, shard := range []int{-1, 0, 1, 7} {
 				if h := c.Pick(shard); h != nil {
-					t.Fatalf("Pick(%d) = %s, want nil", shard, h.Addr)
+					t.Fatalf("Pick(%d) = %s, want nil", shard, h.Addr())
 				}
 			}
 		})

@@ -40,8 +40,8 @@ func TestManagerApply(t *testing.T) {
 		if m.Get("a") != ca {
 			t.Fatal("the unchanged neighbour was replaced")
 		}
-		if nb.Hosts()[0].Weight != 5 {
-			t.Fatalf("new runtime has weight %d, want 5", nb.Hosts()[0].Weight)
+		if nb.Hosts()[0].Weight() != 5 {
+			t.Fatalf("new runtime has weight %d, want 5", nb.Hosts()[0].Weight())
 		}
 		if nb.Stats != cb.Stats {
 			t.Fatal("a replaced cluster's stats were not carried over")
@@ -114,7 +114,7 @@ func TestManagerHostStatsSwitch(t *testing.T) {
 				}
 				for _, h := range hosts {
 					if got := h.Stats() != nil; got != on {
-						t.Fatalf("%s: %s has stats = %v, want %v", step, h.Addr, got, on)
+						t.Fatalf("%s: %s has stats = %v, want %v", step, h.Addr(), got, on)
 					}
 				}
 			}

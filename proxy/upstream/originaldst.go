@@ -31,7 +31,7 @@ func (c *Cluster) PickFor(shard int, dst netip.AddrPort) *Host {
 	defer o.mu.Unlock()
 	h, ok := o.byAddr[dst]
 	if !ok {
-		h = &Host{Addr: dst, Weight: 1}
+		h = NewHost(dst, "", 1, 0, nil)
 		h.setStats(c.hostStats.Load())
 		if c.retired.Load() {
 			h.markRemoved() // [prune] picked from a cluster that was removed or replaced
@@ -49,7 +49,7 @@ func (c *Cluster) publishOriginalDst() {
 	for _, h := range c.odst.byAddr {
 		hosts = append(hosts, h)
 	}
-	slices.SortFunc(hosts, func(a, b *Host) int { return a.Addr.Compare(b.Addr) })
+	slices.SortFunc(hosts, func(a, b *Host) int { return a.Addr().Compare(b.Addr()) })
 	hs := newHostSet(hosts)
 	c.hosts.Store(hs)
 	c.Stats.MembershipTotal.Set(int64(len(hosts)))

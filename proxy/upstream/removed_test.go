@@ -11,7 +11,7 @@ import (
 )
 
 func TestHostRemovedMarkKeepsGauges(t *testing.T) {
-	h := &Host{Weight: 1}
+	h := NewHost(netip.AddrPort{}, "", 1, 0, nil)
 	h.ConnOpened()
 	h.ConnOpened()
 	h.RequestStarted()
@@ -52,7 +52,7 @@ func TestHostsLeavingAreMarkedRemoved(t *testing.T) {
 		}
 		for _, h := range c.Hosts() {
 			if h.Removed() {
-				t.Errorf("host %s of the current set is Removed", h.Addr)
+				t.Errorf("host %s of the current set is Removed", h.Addr())
 			}
 		}
 	})

@@ -94,7 +94,7 @@ func (src hostSource) WritePrometheus(w *stats.PromWriter, _ bool) {
 			if s := h.Stats(); s != nil && s.used() {
 				series = append(series, hostSeries{labels: []stats.Label{
 					{Name: "envoy_cluster_name", Value: c.Name()},
-					{Name: "envoy_host_address", Value: h.Addr.String()},
+					{Name: "envoy_host_address", Value: h.Addr().String()},
 				}, h: h, s: s})
 			}
 		}

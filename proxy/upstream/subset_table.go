@@ -65,7 +65,7 @@ func keySets(sc *config.SubsetConfig) [][]string {
 func hostKey(h *Host, keys []string) (string, bool) {
 	var key []byte
 	for _, k := range keys {
-		v, ok := h.Metadata[k]
+		v, ok := h.Metadata()[k]
 		if !ok {
 			return "", false
 		}
@@ -77,7 +77,7 @@ func hostKey(h *Host, keys []string) (string, bool) {
 // hasAll reports whether h's metadata holds every pair of want.
 func hasAll(h *Host, want map[string]string) bool {
 	for k, v := range want {
-		if got, ok := h.Metadata[k]; !ok || got != v {
+		if got, ok := h.Metadata()[k]; !ok || got != v {
 			return false
 		}
 	}

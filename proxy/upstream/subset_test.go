@@ -122,7 +122,7 @@ func TestPickSubsetRoundRobin(t *testing.T) {
 		for j, m := range []map[string]string{feature, base} {
 			h := c.PickSubset(1, m)
 			if h == last[j] {
-				t.Fatalf("pick %d of %v repeated %s", i, m, h.Addr)
+				t.Fatalf("pick %d of %v repeated %s", i, m, h.Addr())
 			}
 			last[j] = h
 		}
@@ -153,13 +153,13 @@ func TestPickSubsetFollowsHostSetChanges(t *testing.T) {
 	}
 	var kept []*Host
 	for _, h := range c.Hosts() {
-		if h.Metadata["env"] != "feature-x" {
+		if h.Metadata()["env"] != "feature-x" {
 			kept = append(kept, h)
 		}
 	}
 	c.setHosts(kept)
 	if h := c.PickSubset(0, m); h != nil {
-		t.Fatalf("picked %s after the feature-x hosts left", h.Addr)
+		t.Fatalf("picked %s after the feature-x hosts left", h.Addr())
 	}
 }
 
