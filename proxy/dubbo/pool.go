@@ -29,6 +29,7 @@ func (ls *loopState) pool(cl *upstream.Cluster, h *upstream.Host) *hostPool {
 	if !ok || hp.cluster != cl {
 		hp = &hostPool{ls: ls, cluster: cl, host: h, conns: make([]*upconn, 0, 1)}
 		ls.hosts[h] = hp
+		ls.peakHosts = max(ls.peakHosts, len(ls.hosts))
 	}
 	return hp
 }
@@ -140,8 +141,19 @@ func (hp *hostPool) connectFailed(err error) {
 // forgetIfUnused drops the pool from the loop's map once it has nothing
 // (hosts come and go with EDS and DNS; their pools should not pile up).
 func (hp *hostPool) forgetIfUnused() {
-	if len(hp.conns) == 0 && hp.dialing == 0 && len(hp.waiting) == 0 && hp.ls.hosts[hp.host] == hp {
-		delete(hp.ls.hosts, hp.host)
+	ls := hp.ls
+	if len(hp.conns) == 0 && hp.dialing == 0 && len(hp.waiting) == 0 && ls.hosts[hp.host] == hp {
+		delete(ls.hosts, hp.host)
+		// A Go map keeps its largest size after deletes: once it holds under a quarter of its
+		// peak, replace it by a right-sized copy.
+		if n := len(ls.hosts); ls.peakHosts >= 64 && n <= ls.peakHosts/4 {
+			m := make(map[*upstream.Host]*hostPool, n) // maps.Clone would keep the size
+			for h, hp := range ls.hosts {
+				m[h] = hp
+			}
+			ls.hosts = m
+			ls.peakHosts = n
+		}
 	}
 }
 

@@ -20,6 +20,7 @@ type pools struct {
 	loop   *engine.Loop
 	shared *Shared
 	byHost map[*upstream.Host]*hostPool
+	peak   int                      // the most pools byHost held since it was last made (prune.go)
 	cstats map[string]*clusterStats // loop-local cache of Shared.cluster
 	enc    []byte                   // scratch buffer for encoding heads
 	logBuf []byte                   // scratch buffer for access log lines

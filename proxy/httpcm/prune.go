@@ -13,6 +13,12 @@ import (
 // released after a request is closed instead of kept idle, idle connections are closed by a
 // per-loop sweep, and the pool is forgotten once it has no connection, dial or queued request.
 // The only cost on the request path is the atomic load of the mark when a connection is released.
+//
+// Empty pools of hosts still in their cluster. As Envoy erases a worker's idle connection pools,
+// the sweep also forgets the pool of any host that has no connection, dial or queued request
+// (its connections failed or timed out idle); the host's next request makes a new one. Without
+// this a loop would keep a pool for every host it ever tried: a consumer whose calls reach all
+// 100,000 endpoints of its clusters would hold 100,000 empty pools per loop.
 
 // pruneInterval is how often a loop sweeps its pools while it has any.
 const pruneInterval = 2 * time.Second
@@ -26,6 +32,7 @@ func (p *pools) add(cl *upstream.Cluster, h *upstream.Host) *hostPool {
 	hp.gauge = p.clusterStats(cl.Name()).scope.Gauge(poolGaugeName)
 	hp.gauge.Inc(p.loop.Index())
 	p.byHost[h] = hp
+	p.peak = max(p.peak, len(p.byHost))
 	if p.prune == nil {
 		p.prune = p.loop.AfterFunc(pruneInterval, p.sweep)
 	} else if len(p.byHost) == 1 {
@@ -34,17 +41,39 @@ func (p *pools) add(cl *upstream.Cluster, h *upstream.Host) *hostPool {
 	return hp
 }
 
-// sweep closes the idle connections of removed hosts and forgets the pools they no longer use,
-// then runs again after pruneInterval while any pool is left. Loop only.
+// sweep closes the idle connections of removed hosts, forgets the pools that are empty or that
+// removed hosts no longer use, then runs again after pruneInterval while any pool is left. Loop
+// only.
 func (p *pools) sweep() {
 	for _, hp := range p.byHost {
 		if hp.host.Removed() {
 			hp.closeIdle()
 			hp.forgetIfDone()
+		} else if hp.empty() {
+			p.drop(hp)
 		}
 	}
 	if len(p.byHost) > 0 {
 		p.prune.Reset(pruneInterval)
+	}
+	p.shrink()
+}
+
+// empty reports whether the pool has no connection, no dial in progress and no queued request.
+func (hp *hostPool) empty() bool {
+	return hp.conns == 0 && hp.dialing == 0 && len(hp.waiting) == 0
+}
+
+// shrink replaces byHost by a right-sized copy once it holds under a quarter of its peak: a Go
+// map keeps its largest size after deletes. Loop only.
+func (p *pools) shrink() {
+	if n := len(p.byHost); p.peak >= 64 && n <= p.peak/4 {
+		m := make(map[*upstream.Host]*hostPool, n) // maps.Clone would keep the size
+		for h, hp := range p.byHost {
+			m[h] = hp
+		}
+		p.byHost = m
+		p.peak = n
 	}
 }
 
@@ -65,7 +94,7 @@ func (hp *hostPool) closeIdle() {
 // forgetIfDone drops the pool when its host was removed and it has no connection, no dial in
 // progress and no queued request.
 func (hp *hostPool) forgetIfDone() {
-	if !hp.dropped && hp.conns == 0 && hp.dialing == 0 && len(hp.waiting) == 0 && hp.host.Removed() {
+	if !hp.dropped && hp.empty() && hp.host.Removed() {
 		hp.p.drop(hp)
 	}
 }

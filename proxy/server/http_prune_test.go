@@ -274,3 +274,40 @@ func TestHTTPEndpointChurnUnderLoad(t *testing.T) {
 		return n >= 1 && n <= 2 && gauge(t, srv, "cluster.web.upstream_cx_active") == bs[0].open.Load()
 	})
 }
+
+func TestHTTPEmptyPoolIsForgotten(t *testing.T) {
+	a := newCountedBackend(t, "a", false)
+	dead := deadAddr(t)
+	srv, addrs := startProxy(t, httpYAML(`
+- match: {prefix: "/"}
+  route: {cluster: web}`, staticCluster("web", "", dead, a.addr), ""))
+	base := "http://" + addrs["l"]
+	c := keepAliveClient(t)
+
+	// One client connection, so one loop, whose round robin alternates between the two hosts.
+	ok, refused := 0, 0
+	for range 4 {
+		if _, err := fetch(c, base+"/"); err == nil {
+			ok++
+		} else if strings.Contains(err.Error(), "status 503") {
+			refused++
+		} else {
+			t.Fatal(err)
+		}
+	}
+	if ok != 2 || refused != 2 {
+		t.Fatalf("%d answered, %d refused; want 2 and 2", ok, refused)
+	}
+	if n := gauge(t, srv, poolGauge); n != 2 {
+		t.Fatalf("%s = %d after requests to both hosts, want 2", poolGauge, n)
+	}
+	// The dead host's pool has no connection: the sweep forgets it. The live host's pool keeps
+	// its idle keep-alive connection.
+	eventually(t, "the empty pool to be forgotten", func() bool { return gauge(t, srv, poolGauge) == 1 })
+	if a.open.Load() != 1 {
+		t.Fatalf("the live host has %d connections, want its pooled one", a.open.Load())
+	}
+	if body, err := fetch(c, base+"/"); err != nil && !strings.Contains(err.Error(), "status 503") {
+		t.Fatalf("after the sweep: %q %v", body, err)
+	}
+}
