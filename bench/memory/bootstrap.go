@@ -22,6 +22,9 @@ type Shape struct {
 	Traffic, TrafficEndpoints int
 	// HostStats is the bootstrap's runtime key skiff.stats.host_level.
 	HostStats bool
+	// EveryHost adds, after the sample traffic, one request to every endpoint of every cluster
+	// (see everyHost), so that every host's statistics have been written.
+	EveryHost bool
 }
 
 // endpointsOf returns how many endpoints cluster i has.
@@ -52,9 +55,10 @@ func (s Shape) TrafficHosts(port uint16) []netip.AddrPort {
 }
 
 // otherHost returns the address of the n-th endpoint of a non-traffic cluster: distinct
-// addresses in 10.0.0.0/8 that nothing connects to.
-func otherHost(n int) (string, uint32) {
-	return fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255), 8080
+// loopback addresses from 127.2.0.0 on port, where nothing listens (the backend listens on
+// 127.1.x.y only), so that a connection to one is refused at once.
+func otherHost(n int, port uint16) (string, uint32) {
+	return fmt.Sprintf("127.%d.%d.%d", 2+n>>16, n>>8&255, n&255), uint32(port)
 }
 
 // Bootstrap returns the Envoy v3 bootstrap (as JSON, which Skiff reads without a YAML pass) of
@@ -75,7 +79,7 @@ func (s Shape) Bootstrap(adminPort, listenPort, backendPort uint16) map[string]a
 				next++
 				addr, port = ap.Addr().String(), uint32(ap.Port())
 			} else {
-				addr, port = otherHost(other)
+				addr, port = otherHost(other, backendPort)
 				other++
 			}
 			lbs = append(lbs, map[string]any{"endpoint": map[string]any{"address": socketAddress(addr, port)}})

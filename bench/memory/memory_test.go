@@ -39,6 +39,19 @@ func TestShapes(t *testing.T) {
 	if shapes[2].HostStats || !shapes[3].HostStats {
 		t.Error("host stats off then on")
 	}
+	p.EveryHost = []int{500}
+	shapes = p.Shapes()
+	if len(shapes) != 6 {
+		t.Fatalf("%d shapes with every-host runs, want 6", len(shapes))
+	}
+	for i, s := range shapes {
+		if want := i >= 4; s.EveryHost != want {
+			t.Errorf("shape %d: every host %v, want %v", i, s.EveryHost, want)
+		}
+	}
+	if s := shapes[4]; s.Endpoints != 500 || s.HostStats || !shapes[5].HostStats {
+		t.Errorf("every-host shapes %+v %+v", shapes[4], shapes[5])
+	}
 }
 
 func TestBootstrapShape(t *testing.T) {
@@ -72,7 +85,7 @@ func TestBootstrapShape(t *testing.T) {
 }
 
 func TestMarkdownFigures(t *testing.T) {
-	p := Plan{Clusters: 10, Sizes: []int{1000}, Traffic: 2, PerTraffic: 5}
+	p := Plan{Clusters: 10, Sizes: []int{1000}, EveryHost: []int{1000}, Traffic: 2, PerTraffic: 5}
 	var rs []Result
 	for i, s := range p.Shapes() {
 		m := Memory{Heap: uint64(i+1) << 20, InUse: uint64(i+2) << 20, RSS: uint64(i+30) << 20, Anon: uint64(i+5) << 20}
@@ -84,6 +97,11 @@ func TestMarkdownFigures(t *testing.T) {
 		"off vs on, whole process before ?gc, 1000 endpoints",
 		"RssFile, the binary's code and read-only data mapped from its file (25.0 MiB / 25.0 MiB)",
 		"exceed the live heap by 1.0 MiB / 1.0 MiB",
+		// every-host runs 4 (off) and 5 (on): on minus off is 1 MiB over 1000 hosts.
+		"host stats, bytes per host (on minus off), 1000 endpoints, every host",
+		"1049 B |",
+		"off vs on, whole process, 1000 endpoints, every host",
+		"sample, every host",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)

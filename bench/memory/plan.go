@@ -10,8 +10,11 @@ import (
 // enough one-endpoint clusters to make clusters (the cost of a cluster), and for every size in
 // endpoints, clusters clusters holding that many endpoints with host stats off and on.
 type Plan struct {
-	Clusters   int
-	Sizes      []int
+	Clusters int
+	Sizes    []int
+	// EveryHost are endpoint counts run again, host stats off and on, with a request to every
+	// host after the sample traffic.
+	EveryHost  []int
 	Traffic    int // traffic clusters
 	PerTraffic int // endpoints per traffic cluster
 }
@@ -30,6 +33,13 @@ func (p Plan) Shapes() []Shape {
 		on.HostStats = true
 		out = append(out, off, on)
 	}
+	for _, n := range p.EveryHost {
+		s := many
+		s.Endpoints, s.EveryHost = n, true
+		off, on := s, s
+		on.HostStats = true
+		out = append(out, off, on)
+	}
 	return out
 }
 
@@ -37,7 +47,7 @@ func (p Plan) Shapes() []Shape {
 func RunPlan(ctx context.Context, o Options, p Plan, log io.Writer) ([]Result, error) {
 	var out []Result
 	for _, s := range p.Shapes() {
-		fmt.Fprintf(log, "memory: %d clusters, %d endpoints, host stats %v ...\n", s.Clusters, s.Endpoints, s.HostStats)
+		fmt.Fprintf(log, "memory: %d clusters, %d endpoints, host stats %v, every host %v ...\n", s.Clusters, s.Endpoints, s.HostStats, s.EveryHost)
 		r, err := Run(ctx, o, s)
 		if err != nil {
 			return out, err

@@ -18,12 +18,17 @@ func Markdown(p Plan, rs []Result, setup string) string {
 		"so it is what the process holds without being asked (it returns memory to the OS by itself a second after "+
 		"a large config apply); VmHWM is the peak. Every run sends the same "+
 		"requests to the same %d hosts (%d clusters of %d real loopback listeners); the other endpoints are "+
-		"addresses nothing connects to.\n\n", setup, p.Traffic*p.PerTraffic, p.Traffic, p.PerTraffic)
-	t := report.Table{Header: []string{"clusters", "endpoints", "host stats", "startup", "RSS / RssAnon before ?gc",
+		"loopback addresses where nothing listens. Runs marked \"every host\" then send one request to every "+
+		"endpoint of every cluster, one after another on one keep-alive connection (so one event loop, whose "+
+		"round robin visits each host once): the traffic hosts answer, the others refuse the connection and "+
+		"the request gets Skiff's 503, which those runs expect. Afterwards every host's statistics have been "+
+		"written, as in a sidecar whose application has called every endpoint of its clusters.\n\n",
+		setup, p.Traffic*p.PerTraffic, p.Traffic, p.PerTraffic)
+	t := report.Table{Header: []string{"clusters", "endpoints", "host stats", "traffic", "startup", "RSS / RssAnon before ?gc",
 		"heap", "heap spans", "RSS", "RssAnon", "VmHWM", "/stats/prometheus", "?usedonly", "failed"}}
 	for _, r := range rs {
 		t.Rows = append(t.Rows, []string{
-			fmt.Sprint(r.Shape.Clusters), fmt.Sprint(r.Shape.Endpoints), onOff(r.Shape.HostStats),
+			fmt.Sprint(r.Shape.Clusters), fmt.Sprint(r.Shape.Endpoints), onOff(r.Shape.HostStats), trafficCell(r),
 			r.Startup.Round(time.Millisecond).String(), mib(r.Unforced.RSS) + " / " + mib(r.Unforced.Anon), mib(r.Mem.Heap), mib(r.Mem.InUse), mib(r.Mem.RSS), mib(r.Mem.Anon), mib(r.HWM),
 			scrapeCell(r.Prom), scrapeCell(r.PromUsed), fmt.Sprintf("%d/%d", r.Failed, r.Requests),
 		})
@@ -39,6 +44,13 @@ func onOff(b bool) string {
 		return "on"
 	}
 	return "off"
+}
+
+func trafficCell(r Result) string {
+	if r.Shape.EveryHost {
+		return fmt.Sprintf("sample, every host (%s)", r.EveryHostTime.Round(100*time.Millisecond))
+	}
+	return "sample"
 }
 
 func scrapeCell(s Scrape) string {
@@ -59,6 +71,21 @@ func writeDerived(b *strings.Builder, p Plan, rs []Result) {
 	for i := 2; i+1 < len(rs); i += 2 {
 		off, on := rs[i], rs[i+1]
 		n := float64(off.Shape.Endpoints - many.Shape.Endpoints)
+		if off.Shape.EveryHost {
+			ne := float64(on.Shape.Endpoints)
+			t.Rows = append(t.Rows,
+				[]string{fmt.Sprintf("host stats, bytes per host (on minus off), %d endpoints, every host", on.Shape.Endpoints),
+					per(on.Mem.Heap, off.Mem.Heap, ne), per(on.Mem.RSS, off.Mem.RSS, ne), per(on.Mem.Anon, off.Mem.Anon, ne)},
+				[]string{fmt.Sprintf("off vs on, whole process, %d endpoints, every host", on.Shape.Endpoints),
+					lower(off.Mem.Heap, on.Mem.Heap), lower(off.Mem.RSS, on.Mem.RSS), lower(off.Mem.Anon, on.Mem.Anon)},
+				[]string{fmt.Sprintf("off vs on, whole process before ?gc, %d endpoints, every host", on.Shape.Endpoints),
+					"", lower(off.Unforced.RSS, on.Unforced.RSS), lower(off.Unforced.Anon, on.Unforced.Anon)},
+				[]string{fmt.Sprintf("switched off at run time, %d endpoints, every host (host series %d -> %d)",
+					on.Shape.Endpoints, on.Prom.HostSeries, on.OffSeries),
+					mib(on.Mem.Heap) + " -> " + mib(on.Off.Heap), mib(on.Mem.RSS) + " -> " + mib(on.Off.RSS),
+					mib(on.Mem.Anon) + " -> " + mib(on.Off.Anon)})
+			continue
+		}
 		t.Rows = append(t.Rows,
 			[]string{fmt.Sprintf("bytes per endpoint, host stats off, %d endpoints", off.Shape.Endpoints),
 				per(off.Mem.Heap, many.Mem.Heap, n), per(off.Mem.RSS, many.Mem.RSS, n), per(off.Mem.Anon, many.Mem.Anon, n)},
@@ -78,8 +105,11 @@ func writeDerived(b *strings.Builder, p Plan, rs []Result) {
 		"endpoints added, so the process's fixed cost and the traffic's (connections, buffers) cancel out. " +
 		"For scale: Envoy's own integration tests bound it at about 1.3 KB per host with host stats, 250 B without, " +
 		"and 40 KB per cluster. " +
-		fmt.Sprintf("Host series on `/stats/prometheus` are those of hosts that carried traffic (%d hosts, 30 sample "+
-			"lines each: 8 counters and gauges and a 22-line histogram); `/clusters` lists every host.\n",
+		fmt.Sprintf("Host series on `/stats/prometheus` are those of hosts that carried traffic (%d hosts in the "+
+			"sample runs, every host in the \"every host\" runs; 30 sample lines each: 8 counters and gauges and "+
+			"a 22-line histogram); `/clusters` lists every host. The \"every host\" runs also hold the cluster "+
+			"statistics that only a failed connection or a 503 creates (`upstream_cx_connect_fail`, "+
+			"`upstream_rq_503`, ...), on and off alike.\n",
 			p.Traffic*p.PerTraffic))
 	writeRSSParts(b, rs[2:])
 }
@@ -103,6 +133,13 @@ func writeRSSParts(b *strings.Builder, rs []Result) {
 		"or more, and `/memory?gc` does it on request) cannot return them.\n",
 		off.Shape.Endpoints, mib(off.Mem.RSS-off.Mem.Anon), mib(on.Mem.RSS-on.Mem.Anon),
 		mib(sub(off.Mem.Anon, off.Mem.InUse)), mib(sub(off.Mem.InUse, off.Mem.Heap)), mib(sub(on.Mem.InUse, on.Mem.Heap)))
+	if on.Mem.Anon < on.Mem.InUse {
+		fmt.Fprintf(b, "\nWith host stats on and traffic to the sample only, RssAnon (%s) is below the heap spans in "+
+			"use (%s): the statistics of the hosts no request reached were allocated but never written, and the "+
+			"kernel backs a page of fresh memory only once it is written. RSS per host is therefore below heap per "+
+			"host in those runs; the \"every host\" runs show what host statistics cost once written.\n",
+			mib(on.Mem.Anon), mib(on.Mem.InUse))
+	}
 }
 
 // sub is a-b, or 0 when b is larger.

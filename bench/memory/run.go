@@ -1,11 +1,13 @@
 package memory
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -38,7 +40,8 @@ type Result struct {
 	Shape            Shape
 	Startup          time.Duration // start to /ready
 	Requests, Failed int
-	Mem              Memory // after the traffic and a full GC
+	EveryHostTime    time.Duration // the requests to every host (EveryHost shapes)
+	Mem              Memory        // after the traffic and a full GC
 	// Unforced is RSS and RssAnon after the traffic, before /memory?gc forces a collection: what
 	// the process holds on its own (Heap is not read).
 	Unforced Memory
@@ -93,6 +96,14 @@ func Run(ctx context.Context, o Options, s Shape) (Result, error) {
 	r.Startup = time.Since(start)
 	time.Sleep(o.Settle) // the server returns the startup's garbage to the OS shortly after the apply
 	r.Requests, r.Failed = traffic(fmt.Sprintf("http://127.0.0.1:%d", listenPort), s, o.PerHost)
+	if s.EveryHost {
+		start := time.Now()
+		n, failed, err := everyHost(fmt.Sprintf("127.0.0.1:%d", listenPort), s)
+		if err != nil {
+			return r, err
+		}
+		r.Requests, r.Failed, r.EveryHostTime = r.Requests+n, r.Failed+failed, time.Since(start)
+	}
 	if r.Unforced, err = readResident(p.Pid()); err != nil {
 		return r, err
 	}
@@ -176,6 +187,49 @@ func traffic(base string, s Shape, perHost int) (total, failed int) {
 	wg.Wait()
 	client.CloseIdleConnections()
 	return total, int(bad.Load())
+}
+
+// everyHost sends one request per endpoint of every cluster, one after another on one keep-alive
+// connection. The connection belongs to one event loop, whose round-robin cursor for cluster c<i>
+// then visits each of its hosts once. Requests to the traffic clusters get 200; the others get
+// Skiff's 503 (nothing listens at those endpoints, so the connection is refused at once, and
+// their host statistics count a connect failure and a request error). Any other answer counts as
+// failed; a connection closed early is an error, as the round robin would then start over on
+// another loop.
+func everyHost(addr string, s Shape) (total, failed int, err error) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return 0, 0, fmt.Errorf("memory: every host: %w", err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	for i := range s.Clusters {
+		want := http.StatusServiceUnavailable
+		if i < s.Traffic {
+			want = http.StatusOK
+		}
+		req := fmt.Sprintf("GET /c%d/x HTTP/1.1\r\nHost: memory\r\n\r\n", i)
+		for range s.endpointsOf(i) {
+			total++
+			_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+			if _, err := io.WriteString(c, req); err != nil {
+				return total, failed, fmt.Errorf("memory: every host: request %d: %w", total, err)
+			}
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				return total, failed, fmt.Errorf("memory: every host: response %d: %w", total, err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.Close {
+				return total, failed, fmt.Errorf("memory: every host: response %d closes the connection", total)
+			}
+			if resp.StatusCode != want {
+				failed++
+			}
+		}
+	}
+	return total, failed, nil
 }
 
 // readMemory asks /memory?gc for the heap and RSS after a full collection, then reads RssAnon of

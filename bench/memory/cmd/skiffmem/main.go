@@ -25,19 +25,14 @@ func main() {
 	out := flag.String("report", "", "markdown file whose memory section is replaced")
 	clusters := flag.Int("clusters", 1000, "clusters")
 	sizes := flag.String("sizes", "100000,500000", "endpoint counts, comma-separated")
+	every := flag.String("every-host", "100000", "endpoint counts also run with a request to every host, comma-separated (empty: none)")
 	loops := flag.Int("concurrency", 2, "skiff --concurrency")
 	perHost := flag.Int("per-host", 10, "requests per traffic host")
 	settle := flag.Duration("settle", 2*time.Second, "wait after /ready before the traffic")
 	flag.Parse()
 	p := memory.Plan{Clusters: *clusters, Traffic: 3, PerTraffic: 100}
-	for _, s := range strings.Split(*sizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "skiffmem: -sizes: %v\n", err)
-			os.Exit(2)
-		}
-		p.Sizes = append(p.Sizes, n)
-	}
+	p.Sizes = counts("sizes", *sizes)
+	p.EveryHost = counts("every-host", *every)
 	dir, err := os.MkdirTemp("", "skiffmem")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "skiffmem:", err)
@@ -67,6 +62,23 @@ func main() {
 			os.Exit(1)
 		}
 	}
+}
+
+// counts parses the comma-separated endpoint counts of flag name.
+func counts(name, v string) []int {
+	var out []int
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "skiffmem: -%s: %v\n", name, err)
+			os.Exit(2)
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 // command is how this run was started, as `make bench-memory` runs it when that is the case.
