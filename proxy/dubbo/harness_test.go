@@ -165,7 +165,7 @@ func parseRoutes(t testing.TB, y string) []*dubbov3.RouteConfiguration {
 // calls waiting for a connection, on every loop.
 func (h *harness) inflight(t testing.TB) (n int) {
 	h.onLoops(t, func(ls *loopState) {
-		for _, hp := range ls.hosts {
+		for _, hp := range ls.hosts.All() {
 			n += len(hp.waiting)
 			for _, uc := range hp.conns {
 				n += uc.inflight

@@ -61,7 +61,7 @@ func (uc *upconn) onHeartbeat() {
 // its cluster.
 func (uc *upconn) hostCurrent() bool {
 	hp := uc.hp
-	if hp.ls.hosts[hp.host] != hp {
+	if cur, _ := hp.ls.hosts.Get(hp.host); cur != hp {
 		return false
 	}
 	cl := hp.ls.sh.Clusters.Get(hp.cluster.Name())

@@ -12,16 +12,14 @@ type loopKey struct{ sh *Shared }
 // connection pools (Envoy's per-worker pools), pooled calls, the live
 // consumer connections (for drain) and scratch buffers. Loop only.
 type loopState struct {
-	loop  *engine.Loop
-	sh    *Shared
-	hosts map[*upstream.Host]*hostPool
-	// peakHosts is the most pools hosts held since it was last made (pool.go).
-	peakHosts int
-	cstats    map[string]*clusterStats
-	conns     map[*dconn]struct{}
-	free      []*call
-	enc       []byte   // scratch for locally encoded frames
-	bufs      [][]byte // free output buffers (output.go)
+	loop   *engine.Loop
+	sh     *Shared
+	hosts  upstream.HostMap[*hostPool]
+	cstats map[string]*clusterStats
+	conns  map[*dconn]struct{}
+	free   []*call
+	enc    []byte   // scratch for locally encoded frames
+	bufs   [][]byte // free output buffers (output.go)
 }
 
 // loopOf returns l's state for sh, creating it (and registering the loop
@@ -30,7 +28,6 @@ func loopOf(l *engine.Loop, sh *Shared) *loopState {
 	return l.Local(loopKey{sh}, func() any {
 		ls := &loopState{
 			loop: l, sh: sh,
-			hosts:  map[*upstream.Host]*hostPool{},
 			cstats: map[string]*clusterStats{},
 			conns:  map[*dconn]struct{}{},
 			free:   make([]*call, 0, 64),

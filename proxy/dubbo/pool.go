@@ -25,11 +25,10 @@ type hostPool struct {
 
 // pool returns the loop's pool for host h of cluster cl. Loop only.
 func (ls *loopState) pool(cl *upstream.Cluster, h *upstream.Host) *hostPool {
-	hp, ok := ls.hosts[h]
+	hp, ok := ls.hosts.Get(h)
 	if !ok || hp.cluster != cl {
 		hp = &hostPool{ls: ls, cluster: cl, host: h, conns: make([]*upconn, 0, 1)}
-		ls.hosts[h] = hp
-		ls.peakHosts = max(ls.peakHosts, len(ls.hosts))
+		ls.hosts.Set(h, hp)
 	}
 	return hp
 }
@@ -141,19 +140,8 @@ func (hp *hostPool) connectFailed(err error) {
 // forgetIfUnused drops the pool from the loop's map once it has nothing
 // (hosts come and go with EDS and DNS; their pools should not pile up).
 func (hp *hostPool) forgetIfUnused() {
-	ls := hp.ls
-	if len(hp.conns) == 0 && hp.dialing == 0 && len(hp.waiting) == 0 && ls.hosts[hp.host] == hp {
-		delete(ls.hosts, hp.host)
-		// A Go map keeps its largest size after deletes: once it holds under a quarter of its
-		// peak, replace it by a right-sized copy.
-		if n := len(ls.hosts); ls.peakHosts >= 64 && n <= ls.peakHosts/4 {
-			m := make(map[*upstream.Host]*hostPool, n) // maps.Clone would keep the size
-			for h, hp := range ls.hosts {
-				m[h] = hp
-			}
-			ls.hosts = m
-			ls.peakHosts = n
-		}
+	if cur, _ := hp.ls.hosts.Get(hp.host); cur == hp && len(hp.conns) == 0 && hp.dialing == 0 && len(hp.waiting) == 0 {
+		hp.ls.hosts.Delete(hp.host)
 	}
 }
 

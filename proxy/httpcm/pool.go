@@ -19,8 +19,7 @@ type poolsKey struct{ shared *Shared }
 type pools struct {
 	loop   *engine.Loop
 	shared *Shared
-	byHost map[*upstream.Host]*hostPool
-	peak   int                      // the most pools byHost held since it was last made (prune.go)
+	byHost upstream.HostMap[*hostPool]
 	cstats map[string]*clusterStats // loop-local cache of Shared.cluster
 	enc    []byte                   // scratch buffer for encoding heads
 	logBuf []byte                   // scratch buffer for access log lines
@@ -29,7 +28,7 @@ type pools struct {
 
 func loopPools(l *engine.Loop, sh *Shared) *pools {
 	return l.Local(poolsKey{sh}, func() any {
-		return &pools{loop: l, shared: sh, byHost: map[*upstream.Host]*hostPool{}}
+		return &pools{loop: l, shared: sh}
 	}).(*pools)
 }
 
@@ -62,7 +61,7 @@ func (p *pools) clusterStats(name string) *clusterStats {
 }
 
 func (p *pools) get(cl *upstream.Cluster, h *upstream.Host) *hostPool {
-	hp, ok := p.byHost[h]
+	hp, ok := p.byHost.Get(h)
 	if !ok || hp.cluster != cl {
 		if ok {
 			p.drop(hp)

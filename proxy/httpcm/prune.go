@@ -31,11 +31,10 @@ func (p *pools) add(cl *upstream.Cluster, h *upstream.Host) *hostPool {
 	hp := &hostPool{p: p, cluster: cl, host: h}
 	hp.gauge = p.clusterStats(cl.Name()).scope.Gauge(poolGaugeName)
 	hp.gauge.Inc(p.loop.Index())
-	p.byHost[h] = hp
-	p.peak = max(p.peak, len(p.byHost))
+	p.byHost.Set(h, hp)
 	if p.prune == nil {
 		p.prune = p.loop.AfterFunc(pruneInterval, p.sweep)
-	} else if len(p.byHost) == 1 {
+	} else if p.byHost.Len() == 1 {
 		p.prune.Reset(pruneInterval) // the map was empty: the sweep had stopped
 	}
 	return hp
@@ -45,7 +44,7 @@ func (p *pools) add(cl *upstream.Cluster, h *upstream.Host) *hostPool {
 // removed hosts no longer use, then runs again after pruneInterval while any pool is left. Loop
 // only.
 func (p *pools) sweep() {
-	for _, hp := range p.byHost {
+	for _, hp := range p.byHost.All() {
 		if hp.host.Removed() {
 			hp.closeIdle()
 			hp.forgetIfDone()
@@ -53,28 +52,14 @@ func (p *pools) sweep() {
 			p.drop(hp)
 		}
 	}
-	if len(p.byHost) > 0 {
+	if p.byHost.Len() > 0 {
 		p.prune.Reset(pruneInterval)
 	}
-	p.shrink()
 }
 
 // empty reports whether the pool has no connection, no dial in progress and no queued request.
 func (hp *hostPool) empty() bool {
 	return hp.conns == 0 && hp.dialing == 0 && len(hp.waiting) == 0
-}
-
-// shrink replaces byHost by a right-sized copy once it holds under a quarter of its peak: a Go
-// map keeps its largest size after deletes. Loop only.
-func (p *pools) shrink() {
-	if n := len(p.byHost); p.peak >= 64 && n <= p.peak/4 {
-		m := make(map[*upstream.Host]*hostPool, n) // maps.Clone would keep the size
-		for h, hp := range p.byHost {
-			m[h] = hp
-		}
-		p.byHost = m
-		p.peak = n
-	}
 }
 
 // closeIdle closes every idle connection of the pool. Each one leaves the idle list now; the
@@ -106,13 +91,13 @@ func (p *pools) drop(hp *hostPool) {
 		return
 	}
 	hp.dropped = true
-	if p.byHost[hp.host] == hp {
-		delete(p.byHost, hp.host)
+	if cur, _ := p.byHost.Get(hp.host); cur == hp {
+		p.byHost.Delete(hp.host)
 	}
 	hp.gauge.Dec(p.loop.Index())
 	hp.closeIdle()
 	p.shared.forgetWaiting(hp)
-	if len(p.byHost) == 0 {
+	if p.byHost.Len() == 0 {
 		p.prune.Stop()
 	}
 }
