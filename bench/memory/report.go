@@ -71,32 +71,25 @@ func writeDerived(b *strings.Builder, p Plan, rs []Result) {
 	for i := 2; i+1 < len(rs); i += 2 {
 		off, on := rs[i], rs[i+1]
 		n := float64(off.Shape.Endpoints - many.Shape.Endpoints)
+		label := fmt.Sprintf("%d endpoints", on.Shape.Endpoints)
 		if off.Shape.EveryHost {
+			label += ", every host"
 			ne := float64(on.Shape.Endpoints)
+			t.Rows = append(t.Rows, []string{"host stats, bytes per host (on minus off), " + label,
+				per(on.Mem.Heap, off.Mem.Heap, ne), per(on.Mem.RSS, off.Mem.RSS, ne), per(on.Mem.Anon, off.Mem.Anon, ne)})
+		} else {
 			t.Rows = append(t.Rows,
-				[]string{fmt.Sprintf("host stats, bytes per host (on minus off), %d endpoints, every host", on.Shape.Endpoints),
-					per(on.Mem.Heap, off.Mem.Heap, ne), per(on.Mem.RSS, off.Mem.RSS, ne), per(on.Mem.Anon, off.Mem.Anon, ne)},
-				[]string{fmt.Sprintf("off vs on, whole process, %d endpoints, every host", on.Shape.Endpoints),
-					lower(off.Mem.Heap, on.Mem.Heap), lower(off.Mem.RSS, on.Mem.RSS), lower(off.Mem.Anon, on.Mem.Anon)},
-				[]string{fmt.Sprintf("off vs on, whole process before ?gc, %d endpoints, every host", on.Shape.Endpoints),
-					"", lower(off.Unforced.RSS, on.Unforced.RSS), lower(off.Unforced.Anon, on.Unforced.Anon)},
-				[]string{fmt.Sprintf("switched off at run time, %d endpoints, every host (host series %d -> %d)",
-					on.Shape.Endpoints, on.Prom.HostSeries, on.OffSeries),
-					mib(on.Mem.Heap) + " -> " + mib(on.Off.Heap), mib(on.Mem.RSS) + " -> " + mib(on.Off.RSS),
-					mib(on.Mem.Anon) + " -> " + mib(on.Off.Anon)})
-			continue
+				[]string{"bytes per endpoint, host stats off, " + label,
+					per(off.Mem.Heap, many.Mem.Heap, n), per(off.Mem.RSS, many.Mem.RSS, n), per(off.Mem.Anon, many.Mem.Anon, n)},
+				[]string{"bytes per host, host stats on, " + label,
+					per(on.Mem.Heap, many.Mem.Heap, n), per(on.Mem.RSS, many.Mem.RSS, n), per(on.Mem.Anon, many.Mem.Anon, n)})
 		}
 		t.Rows = append(t.Rows,
-			[]string{fmt.Sprintf("bytes per endpoint, host stats off, %d endpoints", off.Shape.Endpoints),
-				per(off.Mem.Heap, many.Mem.Heap, n), per(off.Mem.RSS, many.Mem.RSS, n), per(off.Mem.Anon, many.Mem.Anon, n)},
-			[]string{fmt.Sprintf("bytes per host, host stats on, %d endpoints", on.Shape.Endpoints),
-				per(on.Mem.Heap, many.Mem.Heap, n), per(on.Mem.RSS, many.Mem.RSS, n), per(on.Mem.Anon, many.Mem.Anon, n)},
-			[]string{fmt.Sprintf("off vs on, whole process, %d endpoints", on.Shape.Endpoints),
+			[]string{"off vs on, whole process, " + label,
 				lower(off.Mem.Heap, on.Mem.Heap), lower(off.Mem.RSS, on.Mem.RSS), lower(off.Mem.Anon, on.Mem.Anon)},
-			[]string{fmt.Sprintf("off vs on, whole process before ?gc, %d endpoints", on.Shape.Endpoints),
+			[]string{"off vs on, whole process before ?gc, " + label,
 				"", lower(off.Unforced.RSS, on.Unforced.RSS), lower(off.Unforced.Anon, on.Unforced.Anon)},
-			[]string{fmt.Sprintf("switched off at run time, %d endpoints (host series %d -> %d)",
-				on.Shape.Endpoints, on.Prom.HostSeries, on.OffSeries),
+			[]string{fmt.Sprintf("switched off at run time, %s (host series %d -> %d)", label, on.Prom.HostSeries, on.OffSeries),
 				mib(on.Mem.Heap) + " -> " + mib(on.Off.Heap), mib(on.Mem.RSS) + " -> " + mib(on.Off.RSS),
 				mib(on.Mem.Anon) + " -> " + mib(on.Off.Anon)})
 	}
