@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"sync"
 	"time"
 
 	"github.com/skiffmesh/skiff/filters"
@@ -10,16 +11,27 @@ import (
 // cut (they still count, under the cut name).
 const maxKey = 256
 
-// factory makes one filter per request; every request of a config version shares one table.
-type factory struct{ t *table }
+// factory hands out one filter per request; every request of a config version shares one table.
+// A filter goes back to free when its request is done (OnDone, the last call a filter gets), so
+// a request allocates nothing.
+type factory struct {
+	t    *table
+	free sync.Pool // *filter
+}
 
 func newFactory(sink Sink) *factory { return &factory{t: newTable(sink)} }
 
 // New implements filters.Factory.
-func (f *factory) New() filters.Filter { return &filter{t: f.t} }
+func (f *factory) New() filters.Filter {
+	if x, ok := f.free.Get().(*filter); ok {
+		return x
+	}
+	return &filter{fac: f, t: f.t}
+}
 
 // filter follows one request: start time, Dubbo service and method, response status.
 type filter struct {
+	fac    *factory
 	t      *table
 	start  time.Time
 	status int
@@ -51,7 +63,8 @@ func (f *filter) OnResponse(_ filters.Stream, r filters.Response) filters.Action
 	return filters.Continue
 }
 
-// OnDone implements filters.Filter: it counts the request.
+// OnDone implements filters.Filter: it counts the request and returns the filter to the free
+// list.
 func (f *filter) OnDone(s filters.Stream) {
 	route, cluster, status := "", "", f.status
 	if o, ok := s.(Outcome); ok {
@@ -80,6 +93,8 @@ func (f *filter) OnDone(s filters.Stream) {
 	} else {
 		sr.reset.Inc(shard)
 	}
+	f.start, f.status, f.dubbo, f.n = time.Time{}, 0, false, 0
+	f.fac.free.Put(f)
 }
 
 // classOf returns the response code class of status: its hundreds for HTTP, its tens for Dubbo

@@ -206,9 +206,11 @@ func (c *call) finish() {
 		c.hp.dequeue(c)
 	}
 	c.release()
-	for _, f := range c.filters {
+	for i, f := range c.filters {
 		f.OnDone(c)
+		c.filters[i] = nil // OnDone is its last call; it may already serve another call
 	}
+	c.filters = c.filters[:0]
 	s := c.m.stats
 	s.RequestActive.Dec(c.shard)
 	if c.twoWay {

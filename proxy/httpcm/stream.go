@@ -202,9 +202,11 @@ func (st *stream) finish() {
 	}
 	st.stopTimers()
 	st.releaseSlots()
-	for _, f := range st.filters {
+	for i, f := range st.filters {
 		f.OnDone(st)
+		st.filters[i] = nil // OnDone is its last call; it may already serve another stream
 	}
+	st.filters = st.filters[:0]
 	s := d.m.stats
 	s.RqActive.Dec(d.shard)
 	s.RqCompleted.Inc(d.shard)
