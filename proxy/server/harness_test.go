@@ -14,6 +14,7 @@ import (
 
 	"github.com/skiffmesh/skiff/filters"
 	"github.com/skiffmesh/skiff/filters/fault"
+	filterstats "github.com/skiffmesh/skiff/filters/stats"
 	"github.com/skiffmesh/skiff/proxy/config"
 )
 
@@ -43,6 +44,7 @@ func startProxy(t testing.TB, yaml string) (*Server, map[string]string) {
 	}
 	reg := &filters.Registry{}
 	fault.Register(reg)
+	filterstats.Register(reg)
 	srv, err := New(Options{Loops: 2, Logger: testLogger(t), Filters: reg})
 	if err != nil {
 		t.Fatal(err)

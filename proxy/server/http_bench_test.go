@@ -39,17 +39,25 @@ func rawHTTPBackend(tb testing.TB) string {
 // allocs/op counts the whole process: the client and backend allocate
 // nothing per request, so it is the proxy's steady-state allocation.
 func BenchmarkHTTPProxyRequest(b *testing.B) {
-	b.Run("request-id-given", func(b *testing.B) { benchProxyRequest(b, "X-Request-Id: fixed\r\n") })
-	b.Run("request-id-generated", func(b *testing.B) { benchProxyRequest(b, "") })
+	b.Run("request-id-given", func(b *testing.B) { benchProxyRequest(b, "X-Request-Id: fixed\r\n", "") })
+	b.Run("request-id-generated", func(b *testing.B) { benchProxyRequest(b, "", "") })
+	b.Run("stats-filter", func(b *testing.B) { benchProxyRequest(b, "X-Request-Id: fixed\r\n", statsHTTPFilterYAML) })
 }
 
-func benchProxyRequest(b *testing.B, extra string) {
+// statsHTTPFilterYAML is the stats filter as an HTTP filter.
+const statsHTTPFilterYAML = `
+- name: skiff.stats
+  typed_config:
+    "@type": type.googleapis.com/xds.type.v3.TypedStruct
+    type_url: type.skiff.dev/skiff.filters.stats.v1.Stats`
+
+func benchProxyRequest(b *testing.B, extra, filters string) {
 	be := rawHTTPBackend(b)
 	_, addrs := startProxy(b, httpYAML(`
 - match: {prefix: "/static/"}
   route: {cluster: other}
 - match: {path: "/bench", headers: [{name: x-canary, present_match: true, invert_match: true}]}
-  route: {cluster: web}`, staticCluster("web", "", be)+"\n"+staticCluster("other", "", be), ""))
+  route: {cluster: web}`, staticCluster("web", "", be)+"\n"+staticCluster("other", "", be), filters))
 	c := dial(b, addrs["l"])
 	req := []byte("GET /bench HTTP/1.1\r\nHost: bench\r\nUser-Agent: bench\r\nAccept: */*\r\n" + extra + "\r\n")
 	br := bufio.NewReaderSize(c, 8192)
