@@ -37,12 +37,8 @@ type hostMore struct {
 // bound, enforced by the config translator), larger values are clamped. metadata is shared, not
 // copied: do not modify it afterwards.
 func NewHost(addr netip.AddrPort, hostname string, weight, priority uint32, metadata map[string]string) *Host {
-	h := new(Host)
-	h.init(addr, weight, priority)
-	if hostname != "" || metadata != nil || addr.Addr().Zone() != "" {
-		h.more = &hostMore{hostname: hostname, metadata: metadata, zone: addr.Addr().Zone()}
-	}
-	return h
+	var b hostBuilder
+	return b.host(addr, hostname, weight, priority, metadata)
 }
 
 // hostBuilder builds hosts that share their hostMore when it is equal (same hostname and zone,
