@@ -68,6 +68,7 @@ func FuzzRequestHead(f *testing.F) {
 		if h.ArgsOffset > len(body) {
 			t.Fatalf("ArgsOffset %d of %d", h.ArgsOffset, len(body))
 		}
+		checkRebase(t, body, h)
 		fields := [][]byte{h.DubboVersion, h.Path, h.Version, h.Method, h.ParamTypes}
 		// The library reads the same five strings, unless one holds a surrogate: the library
 		// takes a high surrogate's partner without checking it, even past the string's end.
@@ -96,6 +97,27 @@ func FuzzRequestHead(f *testing.F) {
 		}
 		h.ParamCount()
 	})
+}
+
+// checkRebase checks that h, parsed from body, rebased on a copy of the head's bytes, reads the
+// same as the head parsed from that copy, with every view inside the copy.
+func checkRebase(t *testing.T, body []byte, h RequestHead) {
+	cp := append([]byte(nil), body[:h.ArgsOffset]...)
+	var want RequestHead
+	if err := ParseRequestHead(cp, &want); err != nil {
+		t.Fatalf("the head's own bytes: %v", err)
+	}
+	h.Rebase(cp)
+	got, exp := h.views(), want.views()
+	for i := range got {
+		g, w := *got[i], *exp[i]
+		if !bytes.Equal(g, w) || (g == nil) != (w == nil) {
+			t.Fatalf("field %d after Rebase: %q, parsed from the copy: %q", i, g, w)
+		}
+		if len(g) > 0 && &g[0] != &w[0] {
+			t.Fatalf("field %d after Rebase does not point into the copy", i)
+		}
+	}
 }
 
 // checkStringReaders checks that the string readers agree on the value at the start of b.

@@ -10,6 +10,12 @@ import "strconv"
 type RequestHead struct {
 	DubboVersion, Path, Version, Method, ParamTypes []byte
 	ArgsOffset                                      int
+	ends                                            [5]int32 // where each view ends in the body (Rebase)
+}
+
+// views are the five string fields, in wire order.
+func (h *RequestHead) views() [5]*[]byte {
+	return [...]*[]byte{&h.DubboVersion, &h.Path, &h.Version, &h.Method, &h.ParamTypes}
 }
 
 // ParseRequestHead reads the dubbo version, service path, service version, method and
@@ -20,22 +26,27 @@ type RequestHead struct {
 // name, version or method is that long. Errors are *FrameError with Reason "bad_body"; h is
 // then partly filled.
 func ParseRequestHead(body []byte, h *RequestHead) error {
-	fields := [...]struct {
-		dst    *[]byte
-		nullOK bool
-	}{
-		{&h.DubboVersion, true}, {&h.Path, false}, {&h.Version, true}, {&h.Method, false}, {&h.ParamTypes, true},
-	}
 	off := 0
-	for i, f := range fields {
-		s, end, err := stringView(body, off, f.nullOK)
+	for i, dst := range h.views() {
+		s, end, err := stringView(body, off, i != 1 && i != 3) // path and method cannot be null
 		if err != nil {
 			return headError(i, err)
 		}
-		*f.dst, off = s, end
+		*dst, off, h.ends[i] = s, end, int32(end)
 	}
 	h.ArgsOffset = off
 	return nil
+}
+
+// Rebase points h's views into body, a copy of (at least the head of) the body h was parsed
+// from, without parsing it again.
+func (h *RequestHead) Rebase(body []byte) {
+	for i, v := range h.views() {
+		if *v != nil {
+			end := int(h.ends[i])
+			*v = body[end-len(*v) : end : end]
+		}
+	}
 }
 
 // headFields names the strings of a request head, for errors.

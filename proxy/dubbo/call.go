@@ -137,8 +137,7 @@ func (c *call) keep(n int) {
 		c.heldN = n
 		d.hold(n)
 	}
-	// The same bytes parsed before (n covers the head): this cannot fail.
-	_ = dubbo.ParseRequestHead(c.frame[dubbo.HeaderSize:], &c.head)
+	c.head.Rebase(c.frame[dubbo.HeaderSize:]) // n covers the head
 }
 
 // runRequestFilters runs the request phase from the next filter, then routes.
