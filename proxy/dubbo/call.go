@@ -44,7 +44,9 @@ type call struct {
 	head   dubbo.RequestHead
 	downID uint64
 	twoWay bool
-	start  time.Time
+	start  int64 // arrival, a Loop.Now time
+	tookNs int64 // start until the call ended (took), 0 until then
+	paused bool  // a request filter paused the call (it is routed later than it arrived)
 
 	args     []any
 	argsDone bool
@@ -96,7 +98,7 @@ func (c *call) begin(d *dconn, frame []byte, h dubbo.Header) error {
 	m := d.m
 	c.m, c.d, c.shard = m, d, d.shard
 	c.frame, c.downID, c.twoWay = frame, h.ID, h.IsTwoWay()
-	c.start = time.Now()
+	c.start = d.loop.Now()
 	d.link(c)
 	m.stats.RequestDecodingSuccess.Inc(c.shard)
 	m.stats.RequestActive.Inc(c.shard)
@@ -149,6 +151,7 @@ func (c *call) runRequestFilters() {
 		if f.OnRequest(c, c) == filters.Stop {
 			if c.gen == gen && c.phase == phaseRequest {
 				c.hold() // paused: resumed from a later loop event
+				c.paused = true
 			}
 			return
 		}
@@ -213,7 +216,7 @@ func (c *call) finish() {
 	s := c.m.stats
 	s.RequestActive.Dec(c.shard)
 	if c.twoWay {
-		s.RequestTime.RecordDuration(c.shard, time.Since(c.start))
+		s.RequestTime.RecordDuration(c.shard, c.took())
 	}
 	if d := c.d; d != nil {
 		c.d = nil
@@ -224,6 +227,15 @@ func (c *call) finish() {
 	c.ls.recycle(c)
 }
 
+// took is the time from the request's arrival until now, read from the loop's clock once per
+// call (the cluster's and the connection manager's request times share it).
+func (c *call) took() time.Duration {
+	if c.tookNs == 0 {
+		c.tookNs = max(c.ls.loop.Now()-c.start, 1)
+	}
+	return time.Duration(c.tookNs)
+}
+
 // release returns the breaker slots and the host's request count.
 func (c *call) release() {
 	if c.rqSlot {
@@ -232,7 +244,7 @@ func (c *call) release() {
 		c.cs.RqActive.Dec(c.shard)
 		c.cs.RqCompleted.Inc(c.shard)
 		if c.twoWay && c.status != 0 {
-			c.cs.RqTime.RecordDuration(c.shard, time.Since(c.start))
+			c.cs.RqTime.RecordDuration(c.shard, c.took())
 		}
 	}
 	if h := c.host; h != nil {

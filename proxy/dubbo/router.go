@@ -45,7 +45,13 @@ func (c *call) route() {
 		if t, ok := c.attachmentTimeout(); ok {
 			c.timeout = t
 		}
-		c.timer.Reset(c.timeout)
+		// The timeout counts from routing, as in Envoy. Unless a filter paused the call, that is
+		// the same loop event as its arrival, whose time the call already read.
+		at := c.start
+		if c.paused {
+			at = c.ls.loop.Now()
+		}
+		c.timer.ResetAt(at + int64(c.timeout))
 	}
 	c.hp = c.ls.pool(cl, h)
 	c.hp.send(c, c.d)

@@ -90,7 +90,7 @@ func TestTimersFireInOrderOnTheLoop(t *testing.T) {
 			t.Error("Stop of a scheduled timer reported false")
 		}
 		moved := l.AfterFunc(time.Hour, record(2))
-		moved.Reset(20 * time.Millisecond)
+		moved.ResetAt(l.Now() + int64(20*time.Millisecond))
 	}})
 	select {
 	case <-done:

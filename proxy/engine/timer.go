@@ -23,9 +23,13 @@ func (l *Loop) AfterFunc(d time.Duration, fn func()) *Timer {
 
 // Reset reschedules t to fire after d, whether or not it already fired or
 // was stopped. Loop only.
-func (t *Timer) Reset(d time.Duration) {
+func (t *Timer) Reset(d time.Duration) { t.ResetAt(t.loop.Now() + int64(d)) }
+
+// ResetAt reschedules t to fire at at, a [Loop.Now] time: a caller that has just read the
+// loop's clock saves reading it again. Loop only.
+func (t *Timer) ResetAt(at int64) {
 	l := t.loop
-	t.at = l.Now() + int64(d)
+	t.at = at
 	if t.index >= 0 {
 		heap.Fix(&l.timers, t.index)
 	} else {

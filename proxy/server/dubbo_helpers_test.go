@@ -72,6 +72,7 @@ func startDubboProxy(t testing.TB, yaml string, tweak func(*dubboproxy.Shared)) 
 	filterstats.Register(reg)
 	reg.Register("test.dubbo.Reject", buildRejectFilter)
 	reg.Register("test.dubbo.Delay", buildDelayFilter)
+	reg.Register("test.dubbo.SlowStart", buildSlowStartFilter)
 	srv, err := New(Options{Loops: 2, Logger: testLogger(t), Filters: reg})
 	if err != nil {
 		t.Fatal(err)
@@ -126,6 +127,20 @@ func (delayFilter) OnDone(filters.Stream) {}
 
 func buildDelayFilter(proto.Message, filters.Deps) (filters.Factory, error) {
 	return filters.FactoryFunc(func() filters.Filter { return delayFilter{} }), nil
+}
+
+// slowStartFilter holds each request for slowStart before it goes on to the router.
+type slowStartFilter struct{ filters.PassThrough }
+
+const slowStart = 300 * time.Millisecond
+
+func (slowStartFilter) OnRequest(s filters.Stream, r filters.Request) filters.Action {
+	s.AfterFunc(slowStart, s.Resume)
+	return filters.Stop
+}
+
+func buildSlowStartFilter(proto.Message, filters.Deps) (filters.Factory, error) {
+	return filters.FactoryFunc(func() filters.Filter { return slowStartFilter{} }), nil
 }
 
 // providerReq is one request a test provider received.

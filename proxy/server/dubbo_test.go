@@ -532,6 +532,29 @@ func TestDubboFilters(t *testing.T) {
 			}
 		}
 	})
+	t.Run("the request timeout starts when the call is routed", func(t *testing.T) {
+		// A filter holds the call longer than the request timeout: the call still succeeds, as
+		// the timeout counts from routing (as in Envoy), not from the call's arrival.
+		filter := `
+- name: slow-start
+  config:
+    "@type": type.googleapis.com/xds.type.v3.TypedStruct
+    type_url: type.skiff.dev/test.dubbo.SlowStart`
+		yaml := dubboYAML(greeterRoutes, filter, staticCluster("c", "", p.addr)) + `
+layered_runtime:
+  layers:
+  - name: static
+    static_layer: {skiff.dubbo.request_timeout_ms: 200}`
+		_, addr := startDubboProxy(t, yaml, nil)
+		k := newConsumer(t, addr)
+		start := time.Now()
+		if r := k.call(1, "hi", nil); r.value != "p:hi" {
+			t.Fatalf("got %+v", r)
+		}
+		if d := time.Since(start); d < slowStart {
+			t.Fatalf("answered after %v, before the filter let the call go", d)
+		}
+	})
 	t.Run("unknown filter rejects the config", func(t *testing.T) {
 		filter := `
 - name: unknown
