@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"io"
+	"slices"
 	"testing"
 	"time"
 
@@ -83,5 +84,40 @@ func TestFlushAfterEachEvent(t *testing.T) {
 	}
 	if n := <-posted; n != 4 {
 		t.Fatalf("writes = %d, want 4 (open, traffic, timer, post)", n)
+	}
+}
+
+type flusherFunc func()
+
+func (f flusherFunc) Flush() { f() }
+
+// TestFlushQueuedReentrant: a Flush whose write fails has gnet close the connection at once,
+// and the close handler flushes again, inside the running flush. Every queued Flusher still runs
+// once, in order, and nothing runs a Flusher already taken.
+func TestFlushQueuedReentrant(t *testing.T) {
+	l := &Loop{}
+	var ran []string
+	var second, third flusherFunc
+	first := flusherFunc(func() {
+		ran = append(ran, "first")
+		l.FlushAfter(second) // queued by the close handler
+		l.flushQueued()      // the close handler's flush
+		l.FlushAfter(third)
+	})
+	second = func() { ran = append(ran, "second") }
+	third = func() { ran = append(ran, "third") }
+	l.FlushAfter(first)
+	l.flushQueued()
+	if want := []string{"first", "second", "third"}; !slices.Equal(ran, want) {
+		t.Fatalf("ran %v, want %v", ran, want)
+	}
+	if len(l.flushes) != 0 || l.flushing {
+		t.Fatalf("after the flush: %d queued, flushing %v", len(l.flushes), l.flushing)
+	}
+	// The next event flushes normally.
+	l.FlushAfter(second)
+	l.flushQueued()
+	if len(ran) != 4 {
+		t.Fatalf("ran %v after a second flush", ran)
 	}
 }

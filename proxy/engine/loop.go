@@ -29,6 +29,7 @@ type Loop struct {
 	scratch   []byte // ReadRemaining buffer
 	locals    map[any]any
 	flushes   []Flusher // queued by FlushAfter during the current event
+	flushing  bool      // flushQueued is running
 }
 
 func newLoop(e *Engine, el gnet.EventLoop, idx int) *Loop {
@@ -107,12 +108,20 @@ func (l *Loop) Local(key any, make func() any) any {
 func (l *Loop) FlushAfter(f Flusher) { l.flushes = append(l.flushes, f) }
 
 // flushQueued calls the Flushers queued during the event, including those
-// queued by a Flush. Loop only.
+// queued by a Flush. A Flush whose write fails makes gnet close that
+// connection at once, and the close handler calls flushQueued again: that
+// inner call returns at once and the running one carries on, since the
+// Flushers it queued are further down the same list. Loop only.
 func (l *Loop) flushQueued() {
+	if l.flushing {
+		return
+	}
+	l.flushing = true
 	for i := 0; i < len(l.flushes); i++ {
 		f := l.flushes[i]
 		l.flushes[i] = nil
 		f.Flush()
 	}
 	l.flushes = l.flushes[:0]
+	l.flushing = false
 }
