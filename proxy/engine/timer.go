@@ -1,9 +1,6 @@
 package engine
 
-import (
-	"container/heap"
-	"time"
-)
+import "time"
 
 // Timer is a one-shot callback on a loop, made by [Loop.AfterFunc].
 type Timer struct {
@@ -31,9 +28,9 @@ func (t *Timer) ResetAt(at int64) {
 	l := t.loop
 	t.at = at
 	if t.index >= 0 {
-		heap.Fix(&l.timers, t.index)
+		l.timers.fix(t.index)
 	} else {
-		heap.Push(&l.timers, t)
+		l.timers.push(t)
 	}
 	l.arm()
 }
@@ -43,7 +40,7 @@ func (t *Timer) Stop() bool {
 	if t == nil || t.index < 0 {
 		return false
 	}
-	heap.Remove(&t.loop.timers, t.index)
+	t.loop.timers.remove(t.index)
 	return true
 }
 
@@ -76,7 +73,7 @@ func (l *Loop) runTimers() {
 	l.wakeAt = 0
 	now := l.Now()
 	for len(l.timers) > 0 && l.timers[0].at <= now {
-		t := heap.Pop(&l.timers).(*Timer)
+		t := l.timers.remove(0)
 		t.fn()
 	}
 	l.arm()
@@ -84,26 +81,73 @@ func (l *Loop) runTimers() {
 
 func (l *Loop) stopTimers() { l.wake.Stop() }
 
-// timerHeap orders timers by deadline.
+// timerHeap orders timers by deadline: a binary heap (container/heap's algorithm, typed, so that
+// a call's timer costs no interface calls), each timer knowing its index.
 type timerHeap []*Timer
 
-func (h timerHeap) Len() int           { return len(h) }
-func (h timerHeap) Less(i, j int) bool { return h[i].at < h[j].at }
-func (h timerHeap) Swap(i, j int) {
+// push adds t.
+func (h *timerHeap) push(t *Timer) {
+	t.index = len(*h)
+	*h = append(*h, t)
+	h.up(t.index)
+}
+
+// remove takes out and returns the timer at i.
+func (h *timerHeap) remove(i int) *Timer {
+	n := len(*h) - 1
+	if n != i {
+		h.swap(i, n)
+		if !h.down(i, n) {
+			h.up(i)
+		}
+	}
+	t := (*h)[n]
+	(*h)[n] = nil
+	*h = (*h)[:n]
+	t.index = -1
+	return t
+}
+
+// fix restores the order after the deadline of the timer at i changed.
+func (h timerHeap) fix(i int) {
+	if !h.down(i, len(h)) {
+		h.up(i)
+	}
+}
+
+func (h timerHeap) up(j int) {
+	for j > 0 {
+		i := (j - 1) / 2
+		if h[i].at <= h[j].at {
+			break
+		}
+		h.swap(i, j)
+		j = i
+	}
+}
+
+// down moves the timer at i0 towards the leaves, within the first n; it reports whether it moved.
+func (h timerHeap) down(i0, n int) bool {
+	i := i0
+	for {
+		j := 2*i + 1
+		if j >= n || j < 0 { // j < 0 after an int overflow
+			break
+		}
+		if j2 := j + 1; j2 < n && h[j2].at < h[j].at {
+			j = j2
+		}
+		if h[i].at <= h[j].at {
+			break
+		}
+		h.swap(i, j)
+		i = j
+	}
+	return i > i0
+}
+
+func (h timerHeap) swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
 	h[i].index = i
 	h[j].index = j
-}
-func (h *timerHeap) Push(x any) {
-	t := x.(*Timer)
-	t.index = len(*h)
-	*h = append(*h, t)
-}
-func (h *timerHeap) Pop() any {
-	old := *h
-	t := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
-	t.index = -1
-	return t
 }
