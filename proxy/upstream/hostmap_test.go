@@ -48,16 +48,24 @@ func TestHostMapGivesBackSpace(t *testing.T) {
 }
 
 func TestHostMapSmallKeepsItsMap(t *testing.T) {
-	var hm HostMap[string]
-	a, b := NewHost(netip.MustParseAddrPort("10.0.0.1:1"), "", 1, 0, nil), NewHost(netip.MustParseAddrPort("10.0.0.2:1"), "", 1, 0, nil)
-	hm.Set(a, "a")
-	hm.Set(b, "b")
-	m := hm.m
-	hm.Delete(a)
-	if hm.Len() != 1 || len(m) != 1 {
-		t.Fatalf("a small map is copied on delete: len %d, old map len %d", hm.Len(), len(m))
+	var hm HostMap[int]
+	hosts := make([]*Host, 9)
+	for i := range hosts {
+		hosts[i] = NewHost(netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, 0, byte(i + 1)}), 1), "", 1, 0, nil)
 	}
-	if v, ok := hm.Get(b); !ok || v != "b" {
-		t.Fatalf("got %q %v", v, ok)
+	for i, h := range hosts[:8] {
+		hm.Set(h, i)
+	}
+	m := hm.m
+	for _, h := range hosts[1:8] { // down to 1 of a peak of 8: under a quarter, but below the floor
+		hm.Delete(h)
+	}
+	if v, ok := hm.Get(hosts[0]); hm.Len() != 1 || !ok || v != 0 {
+		t.Fatalf("after the deletes: len %d, first host = %d %v", hm.Len(), v, ok)
+	}
+	// Still the same map: an entry put in the one held before the deletes shows.
+	m[hosts[8]] = 8
+	if _, ok := hm.Get(hosts[8]); !ok {
+		t.Fatal("a small map was copied on delete")
 	}
 }
